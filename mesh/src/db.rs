@@ -1,0 +1,233 @@
+//! Opening the database (SQLite file or PostgreSQL), running migrations, and write transactions.
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::error::{Error, Result};
+
+/// Where the database lives, parsed from `DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// Accepts `sqlite://PATH`, `sqlite:PATH` and `postgres://` / `postgresql://` URLs.
+    pub fn parse(url: &str) -> Result<Self> {
+        if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Err(Error::Config(
+                    "DATABASE_URL must name a SQLite file, e.g. sqlite://./data/agora.db".into(),
+                ));
+            }
+            return Ok(Location::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Location::Postgres(url.to_owned()));
+        }
+        let scheme = url.split(':').next().unwrap_or(url);
+        Err(Error::Config(format!(
+            "DATABASE_URL has an unsupported scheme `{scheme}`: use sqlite://PATH or postgres://USER@HOST/DB"
+        )))
+    }
+
+    /// The URL with any password replaced, for logs and error messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            Location::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Location::Postgres(url) => redact_password(url),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// Pool and timeout settings; the defaults suit one instance on a small machine.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens the database. SQLite: creates the file and its folder if missing, WAL, busy_timeout 5 s, foreign keys on.
+/// Failures come back as one clear sentence (`Error::Config`), never a panic.
+pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConnection> {
+    let location = Location::parse(url)?;
+    let mut options = match &location {
+        Location::Sqlite(path) => {
+            ensure_parent_dir(path)?;
+            let mut options = ConnectOptions::new(format!("sqlite://{}", path.display()));
+            options.map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+                    .pragma("temp_store", "memory")
+            });
+            options
+        }
+        Location::Postgres(url) => ConnectOptions::new(url.clone()),
+    };
+    options
+        .max_connections(settings.max_connections)
+        .min_connections(1)
+        .connect_timeout(settings.connect_timeout)
+        .acquire_timeout(settings.connect_timeout)
+        .sqlx_logging(false);
+    let db = sea_orm::Database::connect(options)
+        .await
+        .map_err(|e| Error::Config(format!("cannot open {}: {}", location.redacted(), explain(&e))))?;
+    // SQLite opens files lazily; a write proves the path is usable now rather than at the first request.
+    if let Location::Sqlite(path) = &location {
+        db.execute_unprepared("CREATE TABLE IF NOT EXISTS agora_probe (x INTEGER); DROP TABLE agora_probe;")
+            .await
+            .map_err(|e| {
+                Error::Config(format!(
+                    "SQLite file {} is not writable: {}",
+                    path.display(),
+                    explain(&e)
+                ))
+            })?;
+    }
+    Ok(db)
+}
+
+fn ensure_parent_dir(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Config(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The innermost message of a database error, without sea-orm's wrapping.
+fn explain(err: &sea_orm::DbErr) -> String {
+    let text = err.to_string();
+    text.rsplit(": ").next().unwrap_or(&text).to_owned()
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+/// writers queue on busy_timeout instead of failing when a read transaction tries to upgrade.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite)
+            .then_some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// Answers when the database does (used by `/readyz`).
+pub async fn ping(db: &DatabaseConnection) -> Result<()> {
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_supported_urls() {
+        assert_eq!(
+            Location::parse("sqlite://./data/agora.db").unwrap(),
+            Location::Sqlite("./data/agora.db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite:agora.db?mode=rwc").unwrap(),
+            Location::Sqlite("agora.db".into())
+        );
+        assert!(matches!(
+            Location::parse("postgres://u:p@localhost/agora").unwrap(),
+            Location::Postgres(_)
+        ));
+    }
+
+    #[test]
+    fn rejects_unknown_schemes_in_one_sentence() {
+        let err = Location::parse("mysql://root@localhost/agora").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "configuration: DATABASE_URL has an unsupported scheme `mysql`: use sqlite://PATH or postgres://USER@HOST/DB"
+        );
+    }
+
+    #[test]
+    fn hides_passwords() {
+        let loc = Location::parse("postgres://agora:secret@db:5432/agora").unwrap();
+        assert_eq!(loc.redacted(), "postgres://agora:***@db:5432/agora");
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_sqlite_path_is_a_clear_error() {
+        let err = connect("sqlite:///proc/agora/agora.db", &PoolSettings::default())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("configuration: cannot create the database folder /proc/agora"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_is_a_clear_error() {
+        let settings = PoolSettings {
+            connect_timeout: Duration::from_secs(2),
+            ..Default::default()
+        };
+        let err = connect("postgres://agora:pw@127.0.0.1:1/agora", &settings)
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("configuration: cannot open postgres://agora:***@127.0.0.1:1/agora"),
+            "{text}"
+        );
+        assert!(!text.contains("pw@"), "{text}");
+    }
+}

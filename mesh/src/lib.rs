@@ -1,0 +1,20 @@
+//! The data-mesh rules of Agora, shared by the web pages, the REST API and the CLI.
+//! No web types here: functions take a database connection and a [`access::Viewer`] and return read models or
+//! a [`error::Error`].
+
+pub mod access;
+pub mod catalog;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod kinds;
+pub mod markdown;
+pub mod seed;
+pub mod tags;
+pub mod validate;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::{Error, FieldError, Result};
+pub use sea_orm::DatabaseConnection;

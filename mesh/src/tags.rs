@@ -1,0 +1,45 @@
+//! Free-form product tags, normalised to lowercase and shared across products.
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::entity::prelude::*;
+use crate::error::Result;
+
+/// Normalises a tag: trimmed, lowercase, inner spaces as dashes.
+pub fn normalise(tag: &str) -> String {
+    tag.trim()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Replaces a product's tags with `names` (creating tags that do not exist yet).
+pub async fn set_tags(db: &impl ConnectionTrait, product_id: i64, names: &[String]) -> Result<()> {
+    ProductTag::delete_many()
+        .filter(product_tag::Column::ProductId.eq(product_id))
+        .exec(db)
+        .await?;
+    let mut wanted: Vec<String> = names.iter().map(|n| normalise(n)).filter(|n| !n.is_empty()).collect();
+    wanted.sort();
+    wanted.dedup();
+    for name in wanted {
+        let tag = match Tag::find().filter(tag::Column::Name.eq(name.as_str())).one(db).await? {
+            Some(t) => t,
+            None => {
+                Tag::insert(tag::ActiveModel {
+                    name: Set(name.clone()),
+                    ..Default::default()
+                })
+                .exec_with_returning(db)
+                .await?
+            }
+        };
+        ProductTag::insert(product_tag::ActiveModel {
+            product_id: Set(product_id),
+            tag_id: Set(tag.id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}

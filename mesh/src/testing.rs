@@ -1,0 +1,163 @@
+//! Fresh, migrated databases for tests: a SQLite file always, and a PostgreSQL database of its own when
+//! `TEST_DATABASE_URL` is set. Each is removed when its guard is dropped.
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use crate::db::{self, PoolSettings};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "agora_t_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// One test database. `url` can be handed to a server under test.
+pub struct TestDb {
+    pub label: &'static str,
+    pub url: String,
+    pub db: DatabaseConnection,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// An empty SQLite file in the temp folder, migrated.
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let url = format!("sqlite://{}", path.display());
+        let db = open(&url).await;
+        TestDb {
+            label: "sqlite",
+            url,
+            db,
+            cleanup: Cleanup::Sqlite(path),
+        }
+    }
+
+    /// A new database on the server named by `TEST_DATABASE_URL`, migrated; `None` when it is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let name = unique_name();
+        let admin = sea_orm::Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL does not answer: {e}"));
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let url = with_database(&admin_url, &name);
+        let db = open(&url).await;
+        Some(TestDb {
+            label: "postgres",
+            url,
+            db,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+}
+
+async fn open(url: &str) -> DatabaseConnection {
+    let settings = PoolSettings {
+        max_connections: 8,
+        ..Default::default()
+    };
+    let db = db::connect(url, &settings).await.expect("open test database");
+    db::migrate(&db).await.expect("migrate test database");
+    db
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Every database the tests should run on: SQLite always, PostgreSQL when configured.
+pub async fn databases() -> Vec<TestDb> {
+    let mut all = vec![TestDb::sqlite().await];
+    all.extend(TestDb::postgres().await);
+    all
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; a separate thread with its own runtime may block.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                            admin.close().await.ok();
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_name() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! Agora's schema as sea-orm migrations. Every migration runs on SQLite and PostgreSQL; backend-specific
+//! pieces (full-text indexes, deferred foreign keys) branch on `manager.get_database_backend()`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod idents;
+mod m20261125_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_core::Migration)]
+    }
+}
