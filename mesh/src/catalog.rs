@@ -83,6 +83,8 @@ pub struct DomainTile {
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     pub domain: Option<String>,
+    /// Case-insensitive text matched against name, summary, domain, team and tags.
+    pub text: Option<String>,
     pub include_retired: bool,
 }
 
@@ -125,6 +127,36 @@ pub async fn list_products(
         query = query.filter(data_product::Column::DomainId.eq(domain.id));
     }
     let products = query.all(db).await?;
+    let mut cards = cards(db, products).await?;
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let needle = text.to_lowercase();
+        cards.retain(|c| {
+            [&c.name, &c.summary, &c.domain_name, &c.team_name]
+                .iter()
+                .any(|s| s.to_lowercase().contains(&needle))
+                || c.tags.iter().any(|t| t.contains(&needle))
+        });
+    }
+    Ok(cards)
+}
+
+/// The `limit` most recently updated products the viewer sees in the marketplace.
+pub async fn recently_updated(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    limit: u64,
+) -> Result<Vec<ProductCard>> {
+    let products = DataProduct::find()
+        .filter(visibility(viewer, false))
+        .order_by_desc(data_product::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
     cards(db, products).await
 }
 

@@ -106,34 +106,39 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         .connect_timeout(settings.connect_timeout)
         .acquire_timeout(settings.connect_timeout)
         .sqlx_logging(false);
-    let db = sea_orm::Database::connect(options)
-        .await
-        .map_err(|e| Error::Config(format!("cannot open {}: {}", location.redacted(), explain(&e))))?;
+    let db = sea_orm::Database::connect(options).await.map_err(|e| {
+        Error::Config(format!(
+            "cannot open {}: {}",
+            location.redacted(),
+            explain(&e)
+        ))
+    })?;
     // SQLite opens files lazily; a write proves the path is usable now rather than at the first request.
     if let Location::Sqlite(path) = &location {
-        db.execute_unprepared("CREATE TABLE IF NOT EXISTS agora_probe (x INTEGER); DROP TABLE agora_probe;")
-            .await
-            .map_err(|e| {
-                Error::Config(format!(
-                    "SQLite file {} is not writable: {}",
-                    path.display(),
-                    explain(&e)
-                ))
-            })?;
+        db.execute_unprepared(
+            "CREATE TABLE IF NOT EXISTS agora_probe (x INTEGER); DROP TABLE agora_probe;",
+        )
+        .await
+        .map_err(|e| {
+            Error::Config(format!(
+                "SQLite file {} is not writable: {}",
+                path.display(),
+                explain(&e)
+            ))
+        })?;
     }
     Ok(db)
 }
 
 fn ensure_parent_dir(path: &Path) -> Result<()> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => {
-            std::fs::create_dir_all(dir).map_err(|e| {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|e| {
                 Error::Config(format!(
                     "cannot create the database folder {}: {e}",
                     dir.display()
                 ))
-            })
-        }
+            }),
         _ => Ok(()),
     }
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
 };
 use serde::Deserialize;
 
@@ -191,12 +191,17 @@ async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<SeedReport> 
             None => {
                 report.domains += 1;
                 let parent_id = match &d.parent {
-                    Some(p) => Some(domains.get(p.as_str()).map(|d: &domain::Model| d.id).ok_or_else(|| {
-                        Error::invalid(
-                            format!("domains.{}.parent", d.slug),
-                            format!("unknown domain `{p}` (list parents first)"),
-                        )
-                    })?),
+                    Some(p) => Some(
+                        domains
+                            .get(p.as_str())
+                            .map(|d: &domain::Model| d.id)
+                            .ok_or_else(|| {
+                                Error::invalid(
+                                    format!("domains.{}.parent", d.slug),
+                                    format!("unknown domain `{p}` (list parents first)"),
+                                )
+                            })?,
+                    ),
                     None => None,
                 };
                 domain::ActiveModel {
@@ -377,7 +382,11 @@ mod tests {
         let demo = demo().expect("demo.yaml parses");
         assert!(demo.domains.len() >= 6, "{} domains", demo.domains.len());
         assert!(demo.teams.len() >= 12, "{} teams", demo.teams.len());
-        assert!(demo.products.len() >= 40, "{} products", demo.products.len());
+        assert!(
+            demo.products.len() >= 40,
+            "{} products",
+            demo.products.len()
+        );
         for status in ProductStatus::ALL {
             assert!(
                 demo.products.iter().any(|p| p.status == *status),
@@ -385,10 +394,18 @@ mod tests {
             );
         }
         for p in &demo.products {
-            assert!(!p.ports.is_empty() || p.status == ProductStatus::Draft, "{} has no port", p.slug);
+            assert!(
+                !p.ports.is_empty() || p.status == ProductStatus::Draft,
+                "{} has no port",
+                p.slug
+            );
             assert!(p.docs.len() > 200, "{} has thin docs", p.slug);
             if p.status == ProductStatus::Deprecated {
-                assert!(p.sunset.is_some() && p.replacement.is_some(), "{} lacks sunset/replacement", p.slug);
+                assert!(
+                    p.sunset.is_some() && p.replacement.is_some(),
+                    "{} lacks sunset/replacement",
+                    p.slug
+                );
             }
         }
     }

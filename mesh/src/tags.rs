@@ -19,11 +19,19 @@ pub async fn set_tags(db: &impl ConnectionTrait, product_id: i64, names: &[Strin
         .filter(product_tag::Column::ProductId.eq(product_id))
         .exec(db)
         .await?;
-    let mut wanted: Vec<String> = names.iter().map(|n| normalise(n)).filter(|n| !n.is_empty()).collect();
+    let mut wanted: Vec<String> = names
+        .iter()
+        .map(|n| normalise(n))
+        .filter(|n| !n.is_empty())
+        .collect();
     wanted.sort();
     wanted.dedup();
     for name in wanted {
-        let tag = match Tag::find().filter(tag::Column::Name.eq(name.as_str())).one(db).await? {
+        let tag = match Tag::find()
+            .filter(tag::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?
+        {
             Some(t) => t,
             None => {
                 Tag::insert(tag::ActiveModel {

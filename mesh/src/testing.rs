@@ -79,7 +79,9 @@ async fn open(url: &str) -> DatabaseConnection {
         max_connections: 8,
         ..Default::default()
     };
-    let db = db::connect(url, &settings).await.expect("open test database");
+    let db = db::connect(url, &settings)
+        .await
+        .expect("open test database");
     db::migrate(&db).await.expect("migrate test database");
     db
 }

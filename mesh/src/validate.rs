@@ -78,7 +78,15 @@ mod tests {
     fn slugs() {
         assert!(slug("customer-orders").is_ok());
         assert!(slug("orders2").is_ok());
-        for bad in ["Orders", "a", "-orders", "orders-", "cust--orders", "cust_orders", "ü"] {
+        for bad in [
+            "Orders",
+            "a",
+            "-orders",
+            "orders-",
+            "cust--orders",
+            "cust_orders",
+            "ü",
+        ] {
             assert!(slug(bad).is_err(), "{bad} should be rejected");
         }
         assert_eq!(slugify("Customer Orders (EU)"), "customer-orders-eu");

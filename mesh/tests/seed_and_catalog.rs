@@ -11,7 +11,11 @@ async fn seeding_twice_creates_everything_once() {
     for t in databases().await {
         let first = mesh::seed::seed_demo(&t.db).await.unwrap();
         assert!(first.products >= 40, "{}: {first}", t.label);
-        assert!(first.domains >= 6 && first.teams >= 12, "{}: {first}", t.label);
+        assert!(
+            first.domains >= 6 && first.teams >= 12,
+            "{}: {first}",
+            t.label
+        );
         let counts = (
             DataProduct::find().count(&t.db).await.unwrap(),
             OutputPort::find().count(&t.db).await.unwrap(),
@@ -98,8 +102,13 @@ async fn drafts_are_visible_to_their_team_only() {
             .await
             .unwrap()
             .unwrap();
-        let outsider = catalog::product_page(&t.db, &Viewer::anonymous(), &domain.slug, &draft.slug).await;
-        assert!(matches!(outsider, Err(mesh::Error::NotFound(_))), "{}", t.label);
+        let outsider =
+            catalog::product_page(&t.db, &Viewer::anonymous(), &domain.slug, &draft.slug).await;
+        assert!(
+            matches!(outsider, Err(mesh::Error::NotFound(_))),
+            "{}",
+            t.label
+        );
         let member = Viewer {
             user_id: Some(1),
             team_ids: vec![draft.owner_team_id],
@@ -129,10 +138,14 @@ async fn the_product_page_has_docs_owners_ports_and_replacement() {
         assert_eq!(page.owners[0].name, "Marcus Bell");
         assert_eq!(page.ports.len(), 3);
 
-        let legacy =
-            catalog::product_page(&t.db, &Viewer::anonymous(), "marketing", "legacy-campaign-report")
-                .await
-                .unwrap();
+        let legacy = catalog::product_page(
+            &t.db,
+            &Viewer::anonymous(),
+            "marketing",
+            "legacy-campaign-report",
+        )
+        .await
+        .unwrap();
         assert_eq!(legacy.card.status, ProductStatus::Deprecated);
         assert!(legacy.sunset_date.is_some());
         assert_eq!(

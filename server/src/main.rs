@@ -1,1 +1,64 @@
-fn main(){}
+//! `agora`: serve the marketplace, migrate the database, or load the demo mesh.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use agora::config::Config;
+use agora::startup::{open_database, Application};
+use agora::telemetry;
+
+#[derive(Parser)]
+#[command(name = "agora", version, about = "Agora, the data-mesh marketplace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the web app and API (the default).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Load the demo mesh (idempotent: existing rows are kept).
+    Seed,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("agora: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    telemetry::init(config.log_format);
+    match command {
+        Command::Serve => {
+            let app = Application::build(config)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!("Agora is serving on http://{}", app.addr());
+            app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            open_database(&config).await.map_err(|e| e.to_string())?;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::Seed => {
+            let db = open_database(&config).await.map_err(|e| e.to_string())?;
+            let report = mesh::seed::seed_demo(&db)
+                .await
+                .map_err(|e| format!("seeding failed: {e}"))?;
+            tracing::info!("demo mesh loaded: {report}");
+            Ok(())
+        }
+    }
+}

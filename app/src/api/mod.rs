@@ -1,0 +1,2 @@
+//! Server functions. Each one authorizes, calls `mesh`, and maps the result to a DTO from `model`.
+pub mod catalog;

@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+
+/// A failed load, explained.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound(what) => view! { <NotFoundPanel what=what/> }.into_any(),
+        other => view! {
+            <div class="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800" role="alert">
+                <p class="font-medium">{other.to_string()}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn NotFoundPanel(what: String) -> impl IntoView {
+    view! {
+        <Title text="Not found"/>
+        <div class="mx-auto max-w-xl py-16 text-center">
+            <p class="text-sm font-semibold text-indigo-600">"404"</p>
+            <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">"Not found"</h1>
+            <p class="mt-4 text-slate-600">{format!("We could not find {what}.")}</p>
+            <a
+                href="/products"
+                class="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+            >
+                "Browse the marketplace"
+            </a>
+        </div>
+    }
+}
+
+/// The page for any URL that matches no route. Answers with HTTP 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(http::StatusCode::NOT_FOUND);
+    view! { <NotFoundPanel what="this page".to_string()/> }
+}

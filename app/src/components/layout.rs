@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Header with search and navigation, the page, and a footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900">
+            <Header/>
+            <main class="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">{children()}</main>
+            <Footer/>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="border-b border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 sm:px-6 lg:px-8">
+                <a href="/" class="flex items-center gap-2 text-lg font-bold text-slate-900">
+                    <span class="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 text-white">"A"</span>
+                    "Agora"
+                </a>
+                <form action="/products" method="get" role="search" class="flex-1 max-w-xl">
+                    <label for="site-search" class="sr-only">"Search data products"</label>
+                    <input
+                        id="site-search"
+                        name="q"
+                        type="search"
+                        placeholder="Search data products, columns, teams…"
+                        class="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-1.5 text-sm placeholder:text-slate-400 focus:border-indigo-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-indigo-500"
+                    />
+                </form>
+                <nav class="flex items-center gap-1 text-sm font-medium" aria-label="Main">
+                    <NavLink href="/products" label="Marketplace"/>
+                    <NavLink href="/governance" label="Governance"/>
+                    <NavLink href="/inbox" label="Inbox"/>
+                    <a
+                        href="/login"
+                        class="ml-2 rounded-md bg-indigo-600 px-3 py-1.5 text-white hover:bg-indigo-500"
+                    >
+                        "Sign in"
+                    </a>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = use_location();
+    let active = move || location.pathname.get().starts_with(href);
+    view! {
+        <a
+            href=href
+            class="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+            class=("bg-slate-100", active)
+            class=("text-slate-900", active)
+            aria-current=move || active().then_some("page")
+        >
+            {label}
+        </a>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="border-t border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-500 sm:px-6 lg:px-8">
+                <p>"Agora — the data-mesh marketplace. Data as a product, owned by domains."</p>
+                <p>
+                    <a href="/api/v1/openapi.json" class="hover:text-slate-700">"API"</a>
+                    " · "
+                    <a href="/healthz" class="hover:text-slate-700">"Status"</a>
+                </p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,4 @@
+pub mod badges;
+pub mod errors;
+pub mod layout;
+pub mod product_card;

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+
+use crate::components::badges::{KindBadge, StatusBadge, Tag};
+use crate::model::ProductCard;
+
+/// A product in a grid: name, domain, owner team, summary, status.
+#[component]
+pub fn ProductCardView(card: ProductCard) -> impl IntoView {
+    let href = card.href();
+    let updated = card.updated_at.format("%e %b %Y").to_string();
+    view! {
+        <article
+            class="group relative flex h-full flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow-md"
+            data-product=card.slug.clone()
+        >
+            <div class="flex items-start justify-between gap-3">
+                <h3 class="text-base font-semibold text-slate-900 group-hover:text-indigo-700">
+                    <a href=href class="after:absolute after:inset-0">
+                        {card.name.clone()}
+                    </a>
+                </h3>
+                <StatusBadge status=card.status.clone() label=card.status_label.clone()/>
+            </div>
+            <p class="mt-1 text-xs text-slate-500">
+                <span class="font-medium text-slate-700">{card.domain_name.clone()}</span>
+                " · "
+                {card.team_name.clone()}
+            </p>
+            <p class="mt-3 line-clamp-3 flex-1 text-sm text-slate-600">{card.summary.clone()}</p>
+            <div class="mt-4 flex flex-wrap items-center gap-1.5">
+                <KindBadge label=card.kind_label.clone()/>
+                {card.tags.iter().take(3).map(|t| view! { <Tag name=t.clone()/> }).collect_view()}
+            </div>
+            <p class="mt-3 text-xs text-slate-400">"v" {card.version.clone()} " · updated " {updated}</p>
+        </article>
+    }
+}

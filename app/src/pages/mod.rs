@@ -1,0 +1,3 @@
+pub mod home;
+pub mod marketplace;
+pub mod product;

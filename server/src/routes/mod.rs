@@ -1,0 +1,2 @@
+//! Plain axum routes beside the Leptos pages.
+pub mod health;

@@ -1,0 +1,79 @@
+use std::collections::HashMap;
+
+use agora::config::Config;
+use agora::startup::Application;
+use mesh::testing::{databases, TestDb};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.db.label
+    }
+}
+
+/// Starts the app on a free port over `db`, with the demo mesh loaded.
+pub async fn spawn_app(db: TestDb) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+pub async fn spawn_app_with(db: TestDb, env: &[(&str, &str)]) -> TestApp {
+    let mut vars: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    vars.insert("DATABASE_URL".into(), db.url.clone());
+    vars.entry("AGORA_ADDR".into())
+        .or_insert_with(|| "127.0.0.1:0".into());
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
+    mesh::seed::seed_demo(&db.db).await.expect("seed");
+    let app = Application::build(config).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_with_shutdown(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        db,
+        _stop: stop,
+    }
+}
+
+/// One app per database the tests run on.
+pub async fn apps() -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for db in databases().await {
+        out.push(spawn_app(db).await);
+    }
+    out
+}

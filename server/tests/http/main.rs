@@ -1,0 +1,6 @@
+//! Server integration tests: the real app on port 0 with a fresh database, spoken to over HTTP.
+//! Each test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+mod cli;
+mod health;
+mod helpers;
+mod pages;

@@ -1,0 +1,117 @@
+use crate::helpers::apps;
+
+#[tokio::test]
+async fn the_marketplace_lists_seeded_products_as_cards() {
+    for app in apps().await {
+        let (status, html) = app.get_text("/products").await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert!(
+            html.contains("data-product=\"customer-orders\""),
+            "{}",
+            app.label()
+        );
+        assert!(html.contains("Campaign Performance"));
+        assert!(html.contains("Sales Operations"), "owner team on the card");
+        // Drafts and retired products are not listed.
+        assert!(!html.contains("data-product=\"budget-plan-2027\""));
+        assert!(!html.contains("data-product=\"orders-v3\""));
+        // The page hydrates: the wasm loader and the stylesheet are referenced.
+        assert!(html.contains("/pkg/agora.js"), "hydration script");
+        assert!(html.contains("/pkg/agora.css"), "stylesheet");
+    }
+}
+
+#[tokio::test]
+async fn domain_and_text_filters_narrow_the_listing() {
+    for app in apps().await {
+        let (_, finance) = app.get_text("/products?domain=finance").await;
+        assert!(finance.contains("data-product=\"general-ledger\""));
+        assert!(!finance.contains("data-product=\"customer-orders\""));
+        let (_, churn) = app.get_text("/products?q=forecast").await;
+        assert!(churn.contains("data-product=\"sales-forecast\""));
+        assert!(!churn.contains("data-product=\"general-ledger\""));
+    }
+}
+
+#[tokio::test]
+async fn a_product_page_shows_its_facts_and_rendered_docs() {
+    for app in apps().await {
+        let (status, html) = app.get_text("/products/sales/customer-orders").await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert!(
+            html.contains("<title>Customer Orders · Agora</title>"),
+            "title"
+        );
+        assert!(
+            html.contains("<h1>Customer Orders</h1>"),
+            "docs rendered from Markdown"
+        );
+        assert!(html.contains("<code>orders</code>"));
+        assert!(html.contains("Marcus Bell"), "owner listed");
+        assert!(
+            html.contains("kafka://events.prod/sales.order-events.v4"),
+            "port location"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_deprecated_product_names_its_sunset_and_replacement() {
+    for app in apps().await {
+        let (_, html) = app
+            .get_text("/products/marketing/legacy-campaign-report")
+            .await;
+        assert!(html.contains("Sunset on 31 March 2027"), "{}", app.label());
+        assert!(html.contains("href=\"/products/marketing/campaign-performance\""));
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_and_products_are_404() {
+    for app in apps().await {
+        let (status, html) = app.get_text("/products/sales/no-such-product").await;
+        assert_eq!(status, 404, "{}", app.label());
+        assert!(html.contains("Not found"));
+        let (status, _) = app.get_text("/no/such/page").await;
+        assert_eq!(status, 404);
+        // A draft is not visible to anonymous visitors, and does not reveal that it exists.
+        let (status, _) = app.get_text("/products/finance/budget-plan-2027").await;
+        assert_eq!(status, 404);
+    }
+}
+
+#[tokio::test]
+async fn html_is_compressed_when_the_client_accepts_it() {
+    for app in apps().await {
+        let response = app
+            .client
+            .get(app.url("/products"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+    }
+}
+
+#[tokio::test]
+async fn the_home_page_shows_domains_and_recent_products() {
+    for app in apps().await {
+        let (status, html) = app.get_text("/").await;
+        assert_eq!(status, 200);
+        for domain in [
+            "marketing",
+            "sales",
+            "finance",
+            "people",
+            "logistics",
+            "customer-service",
+        ] {
+            assert!(
+                html.contains(&format!("data-domain=\"{domain}\"")),
+                "{domain}"
+            );
+        }
+        assert!(html.contains("Recently updated"));
+    }
+}
