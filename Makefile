@@ -55,7 +55,7 @@ test-rust:
 
 ## e2e: build the debug site and run the Playwright journeys in Debian Chromium
 e2e: build
-	AGORA_E2E_PORT=$$(scripts/free-port.sh) AGORA_E2E_BIN=$(CURDIR)/$(DEBUG_BIN) npx --no-install playwright test -c end2end/playwright.config.ts
+	AGORA_E2E_PORT=$$(scripts/free-port.sh) AGORA_E2E_OIDC_PORT=$$(scripts/free-port.sh) AGORA_E2E_BIN=$(CURDIR)/$(DEBUG_BIN) npx --no-install playwright test -c end2end/playwright.config.ts
 
 ## watch: the development loop (rebuilds and reloads on save)
 watch: tools

@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const port = process.env.AGORA_E2E_PORT ?? '3100';
+const oidcPort = process.env.AGORA_E2E_OIDC_PORT ?? '3190';
+const issuer = `http://127.0.0.1:${oidcPort}`;
 const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
 const binary = process.env.AGORA_E2E_BIN ?? path.join(root, 'target', 'debug', 'agora');
@@ -38,6 +40,13 @@ export default defineConfig({
   },
   webServer: [
     {
+      // A real OAuth2/OIDC server (npm oauth2-mock-server), offered on /login as "Company SSO".
+      command: `node "${path.join(__dirname, 'oidc', 'server.mjs')}" ${oidcPort}`,
+      url: `${issuer}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: `rm -f "${database}" "${database}-wal" "${database}-shm" && "${binary}" seed && exec "${binary}" serve`,
       url: `${baseURL}/readyz`,
       reuseExistingServer: false,
@@ -49,6 +58,12 @@ export default defineConfig({
         AGORA_ADDR: `127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
         RUST_LOG: 'warn',
+        AGORA_AUTH_PROVIDERS: 'sso',
+        AGORA_AUTH_SSO_ISSUER: issuer,
+        AGORA_AUTH_SSO_CLIENT_ID: 'agora-e2e',
+        AGORA_AUTH_SSO_LABEL: 'Company SSO',
+        // The personas stay available for journeys that need a given role.
+        AGORA_DEMO_LOGIN: 'true',
       },
     },
   ],

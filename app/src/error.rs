@@ -49,11 +49,39 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+/// Converting a mesh error also sets the response status (page or server-function call), so a refused
+/// mutation answers 403, a missing product 404, a bad form 422.
 #[cfg(feature = "ssr")]
 impl From<mesh::Error> for AppError {
     fn from(err: mesh::Error) -> Self {
+        let app = AppError::from_mesh(err);
+        if let Ok(status) = http::StatusCode::from_u16(app.status()) {
+            crate::ssr::set_status(status);
+        }
+        app
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn from_mesh(err: mesh::Error) -> Self {
         match err {
             mesh::Error::NotFound(what) => AppError::NotFound(what),
+            mesh::Error::Unauthorized(_) => AppError::Unauthorized,
             mesh::Error::Forbidden(what) => AppError::Forbidden(what),
             mesh::Error::Invalid(fields) => AppError::Invalid(
                 fields

@@ -16,10 +16,15 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::errors::NotFound;
 use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, marketplace::MarketplacePage, product::ProductPage};
+use crate::pages::{
+    admin::AdminPage, home::HomePage, login::LoginPage, marketplace::MarketplacePage,
+    product::ProductPage, tokens::TokensPage,
+};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -63,6 +68,9 @@ pub fn App() -> impl IntoView {
                         view=ProductPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

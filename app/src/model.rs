@@ -201,3 +201,96 @@ mod from_mesh {
         }
     }
 }
+
+/// The signed-in person, for the header.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub is_steward: bool,
+    pub owns_teams: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderButton {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonaCard {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub about: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoginOptions {
+    pub providers: Vec<ProviderButton>,
+    pub personas: Vec<PersonaCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+    pub expired: bool,
+}
+
+/// A token just created: the secret is shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub name: String,
+    pub secret: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminPerson {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub is_steward: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminMember {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminTeam {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub domain_slug: String,
+    pub members: Vec<AdminMember>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminDomain {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub parent_slug: Option<String>,
+    pub owner_team_slug: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub is_admin: bool,
+    pub domains: Vec<AdminDomain>,
+    pub teams: Vec<AdminTeam>,
+    pub people: Vec<AdminPerson>,
+}

@@ -9,6 +9,16 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
+    pub site: SiteInfo,
+}
+
+/// Settings the pages need to know about.
+#[derive(Clone, Debug, Default)]
+pub struct SiteInfo {
+    /// Sign-in providers as (id, button label).
+    pub providers: Vec<(String, String)>,
+    /// Demo personas offered for "sign in as" (empty unless demo sign-in is on).
+    pub personas: Vec<mesh::seed::Persona>,
 }
 
 pub fn app_context() -> Result<AppContext, AppError> {
@@ -26,9 +36,32 @@ pub fn viewer() -> Viewer {
         .unwrap_or_default()
 }
 
-/// Marks the response of the current page as 404 (used when a server function says not found).
+/// Sets the HTTP status of the current response (a page render or a server function call).
 pub fn set_status(status: http::StatusCode) {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(status);
+    }
+}
+
+/// The Content-Security-Policy of a page: scripts only from us or with this response's nonce, wasm allowed.
+pub fn content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let reload = if std::env::var("LEPTOS_WATCH").is_ok() {
+        " ws://127.0.0.1:* ws://localhost:*"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'{reload}; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -7,7 +7,9 @@ export const test = base.extend<{ errors: string[] }>({
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error' && !m.text().includes('404 (Not Found)')) errors.push(`console: ${m.text()}`);
+        // Expected refusals (404, 403, 422...) are logged by Chromium as failed loads; only 5xx count.
+        const expectedRefusal = /Failed to load resource: the server responded with a status of 4\d\d/.test(m.text());
+        if (m.type() === 'error' && !expectedRefusal) errors.push(`console: ${m.text()}`);
       });
       await use(errors);
       expect(errors, 'errors in the browser').toEqual([]);
@@ -21,4 +23,11 @@ export { expect };
 /** Waits until the wasm has hydrated the server-rendered page. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+/** Signs in as one of the demo personas from /login (by role label, e.g. "Data steward"). */
+export async function signInAs(page: Page, role: string) {
+  await page.goto('/login');
+  await page.locator(`button[data-persona="${role}"]`).click();
+  await expect(page.getByTestId('user-menu')).toBeVisible();
 }

@@ -27,6 +27,8 @@ impl fmt::Display for FieldError {
 pub enum Error {
     #[error("{0} not found")]
     NotFound(String),
+    #[error("not signed in: {0}")]
+    Unauthorized(String),
     #[error("not allowed: {0}")]
     Forbidden(String),
     #[error("invalid input: {}", join(.0))]
@@ -50,6 +52,10 @@ fn join(errors: &[FieldError]) -> String {
 impl Error {
     pub fn not_found(what: impl Into<String>) -> Self {
         Error::NotFound(what.into())
+    }
+
+    pub fn forbidden(what: impl Into<String>) -> Self {
+        Error::Forbidden(what.into())
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {

@@ -3,14 +3,20 @@
 //! a [`error::Error`].
 
 pub mod access;
+pub mod admin;
+pub mod audit;
 pub mod catalog;
 pub mod db;
 pub mod entity;
 pub mod error;
+pub mod identity;
 pub mod kinds;
 pub mod markdown;
+pub mod secrets;
 pub mod seed;
+pub mod sessions;
 pub mod tags;
+pub mod tokens;
 pub mod validate;
 
 #[cfg(feature = "testing")]

@@ -20,10 +20,21 @@ const DEMO: &str = include_str!("../seed/demo.yaml");
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedFile {
+    #[serde(default)]
+    pub personas: Vec<Persona>,
     pub users: Vec<SeedUser>,
     pub domains: Vec<SeedDomain>,
     pub teams: Vec<SeedTeam>,
     pub products: Vec<SeedProduct>,
+}
+
+/// A seeded person offered for demo sign-in, with the role they play.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub email: String,
+    pub role: String,
+    pub about: String,
 }
 
 #[derive(Debug, Deserialize)]

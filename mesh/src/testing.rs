@@ -105,6 +105,46 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// A digest of every row of every table (one per table, so a failure names the table), to prove that a
+/// refused request changed nothing.
+pub async fn fingerprint(
+    db: &DatabaseConnection,
+) -> std::collections::BTreeMap<&'static str, String> {
+    use crate::entity::prelude::*;
+    use sea_orm::{EntityTrait, QueryOrder};
+    macro_rules! rows {
+        ($($entity:ident),+) => {{
+            let mut out = std::collections::BTreeMap::new();
+            $(
+                let all = $entity::find()
+                    .order_by_asc(<$entity as EntityTrait>::PrimaryKey::iter().next().expect("a primary key").into_column())
+                    .all(db)
+                    .await
+                    .expect("read table");
+                out.insert(
+                    stringify!($entity),
+                    format!("{} rows, {}", all.len(), crate::secrets::hash(&format!("{all:?}"))),
+                );
+            )+
+            out
+        }};
+    }
+    use sea_orm::{Iterable, PrimaryKeyToColumn};
+    rows!(
+        User,
+        Identity,
+        Domain,
+        Team,
+        Membership,
+        DataProduct,
+        OutputPort,
+        Tag,
+        ProductTag,
+        ApiToken,
+        AuditEvent
+    )
+}
+
 /// Every database the tests should run on: SQLite always, PostgreSQL when configured.
 pub async fn databases() -> Vec<TestDb> {
     let mut all = vec![TestDb::sqlite().await];

@@ -105,3 +105,54 @@ pub enum ProductTags {
     ProductId,
     TagId,
 }
+
+#[derive(DeriveIden)]
+pub enum Sessions {
+    Table,
+    Id,
+    UserId,
+    CreatedAt,
+    LastSeenAt,
+    ExpiresAt,
+    UserAgent,
+}
+
+#[derive(DeriveIden)]
+pub enum LoginStates {
+    Table,
+    State,
+    Provider,
+    PkceVerifier,
+    Nonce,
+    ReturnTo,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum ApiTokens {
+    Table,
+    Id,
+    UserId,
+    Name,
+    Prefix,
+    TokenHash,
+    Scopes,
+    CreatedAt,
+    ExpiresAt,
+    LastUsedAt,
+    RevokedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum AuditEvents {
+    Table,
+    Id,
+    ActorId,
+    Action,
+    ObjectType,
+    ObjectId,
+    Before,
+    After,
+    Note,
+    CreatedAt,
+}

@@ -5,12 +5,16 @@ pub use sea_orm_migration::prelude::*;
 
 mod idents;
 mod m20261125_000001_core;
+mod m20261125_000002_identity;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_core::Migration)]
+        vec![
+            Box::new(m20261125_000001_core::Migration),
+            Box::new(m20261125_000002_identity::Migration),
+        ]
     }
 }

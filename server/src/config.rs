@@ -28,6 +28,59 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `LEPTOS_SITE_ROOT`: folder with the built site (`pkg/agora.js`, `.wasm`, `.css`); default `target/site`.
     pub site_root: String,
+    /// Sign-in, sessions and request safety.
+    pub auth: AuthConfig,
+    /// `AGORA_RATE_LIMIT_PER_MINUTE` (mutations per session, token or IP; default 300) and
+    /// `AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE` (sign-in attempts per IP; default 30).
+    pub rate_limits: RateLimits,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimits {
+    pub mutations_per_minute: u32,
+    pub sign_ins_per_minute: u32,
+}
+
+/// An OAuth2/OIDC provider offered on `/login`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// Short name used in URLs (`/auth/{id}/callback`) and identities.
+    pub id: String,
+    /// Button text, e.g. "Keycloak".
+    pub label: String,
+    pub kind: ProviderKind,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProviderKind {
+    /// Any OpenID Connect issuer, found by discovery (`{issuer}/.well-known/openid-configuration`).
+    Oidc { issuer: String },
+    /// GitHub's OAuth2 and user API (URLs overridable for GitHub Enterprise).
+    GitHub {
+        authorize_url: String,
+        token_url: String,
+        api_url: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// `AGORA_PUBLIC_URL`: the origin browsers use, e.g. `https://agora.example.com`. Default: `http://` + the
+    /// bound address. Redirect URIs and the Origin check derive from it.
+    pub public_url: Option<String>,
+    /// `AGORA_AUTH_PROVIDERS`: comma-separated provider ids, each configured by `AGORA_AUTH_<ID>_*`.
+    pub providers: Vec<ProviderConfig>,
+    /// `AGORA_ADMIN_EMAILS`: comma-separated emails that become admins when they sign in.
+    pub admin_emails: Vec<String>,
+    /// `AGORA_DEMO_LOGIN`: "sign in as" the seeded personas. Default: on in development without providers.
+    pub demo_login: bool,
+    /// `AGORA_PUBLIC_BROWSE`: anonymous visitors may browse the marketplace (default true).
+    pub public_browse: bool,
+    /// `AGORA_SESSION_IDLE_MINUTES` (default 480) and `AGORA_SESSION_MAX_DAYS` (default 7).
+    pub session_idle_minutes: i64,
+    pub session_max_days: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,13 +120,11 @@ impl Config {
                 )))
             }
         };
-        let db_max_connections = match get("AGORA_DB_MAX_CONNECTIONS") {
-            None => 16,
-            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "AGORA_DB_MAX_CONNECTIONS `{v}` must be a positive number"
-                ))
-            })?,
+        let db_max_connections = number(&get, "AGORA_DB_MAX_CONNECTIONS", 16u32)?;
+        let auth = auth_config(&get, environment)?;
+        let rate_limits = RateLimits {
+            mutations_per_minute: number(&get, "AGORA_RATE_LIMIT_PER_MINUTE", 300)?,
+            sign_ins_per_minute: number(&get, "AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE", 30)?,
         };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://./data/agora.db".into()),
@@ -82,8 +133,143 @@ impl Config {
             log_format,
             db_max_connections,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            auth,
+            rate_limits,
         })
     }
+}
+
+fn number<T: std::str::FromStr + PartialOrd + Default + Copy>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<T>()
+            .ok()
+            .filter(|n| *n > T::default())
+            .ok_or_else(|| ConfigError(format!("{key} `{v}` must be a positive number"))),
+    }
+}
+
+fn flag(get: &impl Fn(&str) -> Option<String>, key: &str) -> Result<Option<bool>, ConfigError> {
+    match get(key).as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => Err(ConfigError(format!(
+            "{key} `{other}` must be true or false"
+        ))),
+    }
+}
+
+fn list(get: &impl Fn(&str) -> Option<String>, key: &str) -> Vec<String> {
+    get(key)
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn auth_config(
+    get: &impl Fn(&str) -> Option<String>,
+    environment: Environment,
+) -> Result<AuthConfig, ConfigError> {
+    let public_url = get("AGORA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+    if let Some(url) = &public_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "AGORA_PUBLIC_URL `{url}` must start with https:// (or http:// in development)"
+            )));
+        }
+    }
+    let mut providers = Vec::new();
+    for id in list(get, "AGORA_AUTH_PROVIDERS") {
+        let id = id.to_lowercase();
+        if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ConfigError(format!(
+                "AGORA_AUTH_PROVIDERS: `{id}` must be letters, digits and dashes"
+            )));
+        }
+        let var = |suffix: &str| {
+            format!(
+                "AGORA_AUTH_{}_{suffix}",
+                id.to_uppercase().replace('-', "_")
+            )
+        };
+        let required = |suffix: &str| {
+            get(&var(suffix)).ok_or_else(|| {
+                ConfigError(format!("{} is required for provider `{id}`", var(suffix)))
+            })
+        };
+        let kind_name = get(&var("KIND"))
+            .unwrap_or_else(|| if id == "github" { "github" } else { "oidc" }.to_owned());
+        let kind = match kind_name.as_str() {
+            "oidc" => ProviderKind::Oidc {
+                issuer: required("ISSUER")?.trim_end_matches('/').to_owned(),
+            },
+            "github" => ProviderKind::GitHub {
+                authorize_url: get(&var("AUTHORIZE_URL"))
+                    .unwrap_or_else(|| "https://github.com/login/oauth/authorize".into()),
+                token_url: get(&var("TOKEN_URL"))
+                    .unwrap_or_else(|| "https://github.com/login/oauth/access_token".into()),
+                api_url: get(&var("API_URL"))
+                    .unwrap_or_else(|| "https://api.github.com".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+            },
+            other => {
+                return Err(ConfigError(format!(
+                    "{} `{other}` must be oidc or github",
+                    var("KIND")
+                )))
+            }
+        };
+        providers.push(ProviderConfig {
+            label: get(&var("LABEL")).unwrap_or_else(|| match &kind {
+                ProviderKind::GitHub { .. } => "GitHub".to_owned(),
+                ProviderKind::Oidc { .. } => id.clone(),
+            }),
+            client_id: required("CLIENT_ID")?,
+            client_secret: get(&var("CLIENT_SECRET")),
+            kind,
+            id,
+        });
+    }
+    let demo_login = flag(get, "AGORA_DEMO_LOGIN")?
+        .unwrap_or(environment == Environment::Development && providers.is_empty());
+    if demo_login && environment == Environment::Production {
+        return Err(ConfigError(
+            "AGORA_DEMO_LOGIN is on in production: anyone could sign in as anyone; turn it off"
+                .into(),
+        ));
+    }
+    if environment == Environment::Production {
+        match &public_url {
+            Some(url) if url.starts_with("https://") => {}
+            _ => {
+                return Err(ConfigError(
+                    "AGORA_PUBLIC_URL must be set to an https:// URL in production (session cookies are Secure)"
+                        .into(),
+                ))
+            }
+        }
+    }
+    Ok(AuthConfig {
+        public_url,
+        providers,
+        admin_emails: list(get, "AGORA_ADMIN_EMAILS"),
+        demo_login,
+        public_browse: flag(get, "AGORA_PUBLIC_BROWSE")?.unwrap_or(true),
+        session_idle_minutes: number(get, "AGORA_SESSION_IDLE_MINUTES", 480)?,
+        session_max_days: number(get, "AGORA_SESSION_MAX_DAYS", 7)?,
+    })
 }
 
 #[cfg(test)]
@@ -120,6 +306,74 @@ mod tests {
             err.to_string(),
             "AGORA_LOG_FORMAT `xml` must be pretty or json"
         );
+    }
+
+    #[test]
+    fn providers_come_from_the_environment() {
+        let c = config(&[
+            ("AGORA_AUTH_PROVIDERS", "corp, github"),
+            (
+                "AGORA_AUTH_CORP_ISSUER",
+                "https://sso.example.com/realms/main/",
+            ),
+            ("AGORA_AUTH_CORP_CLIENT_ID", "agora"),
+            ("AGORA_AUTH_CORP_LABEL", "Company SSO"),
+            ("AGORA_AUTH_GITHUB_CLIENT_ID", "gh"),
+            ("AGORA_AUTH_GITHUB_CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap();
+        assert_eq!(c.auth.providers.len(), 2);
+        assert_eq!(
+            c.auth.providers[0].kind,
+            ProviderKind::Oidc {
+                issuer: "https://sso.example.com/realms/main".into()
+            }
+        );
+        assert_eq!(c.auth.providers[0].label, "Company SSO");
+        assert!(matches!(
+            c.auth.providers[1].kind,
+            ProviderKind::GitHub { .. }
+        ));
+        assert!(
+            !c.auth.demo_login,
+            "no demo sign-in once real providers exist"
+        );
+        let err = config(&[("AGORA_AUTH_PROVIDERS", "corp")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_AUTH_CORP_ISSUER is required for provider `corp`"
+        );
+    }
+
+    #[test]
+    fn production_refuses_demo_sign_in_and_plain_http() {
+        assert!(
+            config(&[]).unwrap().auth.demo_login,
+            "demo sign-in by default in development"
+        );
+        let err = config(&[
+            ("AGORA_ENV", "production"),
+            ("AGORA_DEMO_LOGIN", "true"),
+            ("AGORA_PUBLIC_URL", "https://agora.example.com"),
+        ])
+        .unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("AGORA_DEMO_LOGIN is on in production"));
+        let err = config(&[
+            ("AGORA_ENV", "production"),
+            ("AGORA_PUBLIC_URL", "http://agora"),
+        ])
+        .unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("AGORA_PUBLIC_URL must be set to an https:// URL"));
+        let ok = config(&[
+            ("AGORA_ENV", "production"),
+            ("AGORA_PUBLIC_URL", "https://agora.example.com"),
+        ])
+        .unwrap();
+        assert!(!ok.auth.demo_login);
     }
 
     #[test]

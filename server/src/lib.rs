@@ -1,6 +1,10 @@
 //! Agora's server: configuration, start-up, routes. `main.rs` is only the command line.
+pub mod auth;
 pub mod config;
+pub mod problem;
+pub mod ratelimit;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -7,23 +7,30 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, Response};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use app::ssr::AppContext;
+use app::ssr::{AppContext, SiteInfo};
 use app::{shell, App};
 use mesh::db::PoolSettings;
+use mesh::sessions::SessionPolicy;
 
+use crate::auth::providers::Providers;
+use crate::auth::session::CookieSettings;
+use crate::auth::{routes as auth_routes, session};
 use crate::config::Config;
+use crate::ratelimit::{self, Limiters};
 use crate::routes::health;
-use crate::state::AppState;
+use crate::security;
+use crate::state::{AppState, AuthRuntime};
 
 /// A start-up failure, in one sentence for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +74,42 @@ impl Application {
         let addr = listener
             .local_addr()
             .map_err(|e| StartupError(format!("cannot read the bound address: {e}")))?;
-        let router = router(&config, addr, AppContext { db });
+        let public_url = config
+            .auth
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let personas = if config.auth.demo_login {
+            mesh::seed::demo().map(|d| d.personas).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let auth = Arc::new(AuthRuntime {
+            providers: Providers::new(config.auth.providers.clone(), &public_url),
+            cookie: CookieSettings::for_url(&public_url),
+            session_policy: SessionPolicy {
+                idle: chrono::Duration::minutes(config.auth.session_idle_minutes),
+                absolute: chrono::Duration::days(config.auth.session_max_days),
+            },
+            admin_emails: config.auth.admin_emails.clone(),
+            demo_login: config.auth.demo_login,
+            personas: personas.clone(),
+            public_origin: security::origin_of(&public_url),
+            public_browse: config.auth.public_browse,
+        });
+        let site = SiteInfo {
+            providers: config
+                .auth
+                .providers
+                .iter()
+                .map(|p| (p.id.clone(), p.label.clone()))
+                .collect(),
+            personas,
+        };
+        let limiters = Limiters::new(&config.rate_limits);
+        let ctx = AppContext { db, site };
+        let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
+        spawn_housekeeping(ctx.db.clone(), limiters);
         Ok(Self {
             listener,
             router,
@@ -92,9 +134,13 @@ impl Application {
         self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(signal)
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await
     }
 }
 
@@ -107,33 +153,88 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-fn router(config: &Config, addr: SocketAddr, ctx: AppContext) -> Router {
+/// Every ten minutes: drop expired sessions and idle rate-limit keys.
+fn spawn_housekeeping(db: mesh::DatabaseConnection, limiters: Arc<Limiters>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(err) = mesh::sessions::purge_expired(&db).await {
+                tracing::warn!(error = %err, "purging expired sessions failed");
+            }
+            limiters.shrink();
+        }
+    });
+}
+
+fn router(
+    config: &Config,
+    addr: SocketAddr,
+    ctx: AppContext,
+    auth: Arc<AuthRuntime>,
+    limiters: Arc<Limiters>,
+) -> Router {
     let leptos_options = leptos_options(config, addr);
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         routes: routes.clone(),
         ctx: ctx.clone(),
+        auth,
+        limiters,
     };
     let page_ctx = ctx.clone();
     let fallback_ctx = ctx;
     Router::new()
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
+        .route("/auth/demo", post(auth_routes::demo))
+        .route("/auth/logout", post(auth_routes::logout))
+        .route("/auth/{provider}/start", post(auth_routes::start))
+        .route("/auth/{provider}/callback", get(auth_routes::callback))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )
-        .leptos_routes_with_context(&state, routes, move || provide_context(page_ctx.clone()), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(page_ctx.clone());
+                leptos::nonce::provide_nonce();
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(
-            move || provide_context(fallback_ctx.clone()), shell
+            move || {
+                provide_context(fallback_ctx.clone());
+                leptos::nonce::provide_nonce();
+            },
+            shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::require_sign_in_to_browse,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve_viewer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

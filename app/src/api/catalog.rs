@@ -44,13 +44,9 @@ pub async fn get_home() -> Result<(Vec<DomainTile>, Vec<ProductCard>), AppError>
 pub async fn get_product_page(domain: String, product: String) -> Result<ProductPage, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    match mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product).await {
-        Ok(page) => Ok(page.into()),
-        Err(err) => {
-            if matches!(err, mesh::Error::NotFound(_)) {
-                crate::ssr::set_status(http::StatusCode::NOT_FOUND);
-            }
-            Err(err.into())
-        }
-    }
+    Ok(
+        mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product)
+            .await?
+            .into(),
+    )
 }

@@ -1,2 +1,4 @@
-//! Server functions. Each one authorizes, calls `mesh`, and maps the result to a DTO from `model`.
+//! Server functions. Each one authorizes (through `mesh`), calls `mesh`, and maps the result to a DTO.
+pub mod account;
+pub mod admin;
 pub mod catalog;

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::api::account::whoami;
+use crate::model::Me;
+
 /// Header with search and navigation, the page, and a footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -36,16 +39,94 @@ fn Header() -> impl IntoView {
                     <NavLink href="/products" label="Marketplace"/>
                     <NavLink href="/governance" label="Governance"/>
                     <NavLink href="/inbox" label="Inbox"/>
-                    <a
-                        href="/login"
-                        class="ml-2 rounded-md bg-indigo-600 px-3 py-1.5 text-white hover:bg-indigo-500"
-                    >
-                        "Sign in"
-                    </a>
+                    <Account/>
                 </nav>
             </div>
         </header>
     }
+}
+
+/// "Sign in", or the signed-in person with their menu (a `<details>`, so it works without JavaScript).
+#[component]
+fn Account() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let location = use_location();
+    let sign_in = move || {
+        let path = location.pathname.get();
+        let target = if path.starts_with("/login") {
+            "/".to_string()
+        } else {
+            path
+        };
+        view! {
+            <a
+                href=format!("/login?return_to={}", urlencode(&target))
+                class="ml-2 rounded-md bg-indigo-600 px-3 py-1.5 text-white hover:bg-indigo-500"
+            >
+                "Sign in"
+            </a>
+        }
+    };
+    view! {
+        <Suspense fallback=sign_in>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <UserMenu me/> }.into_any(),
+                    _ => sign_in().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserMenu(me: Me) -> impl IntoView {
+    let initials: String = me
+        .name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    view! {
+        <details class="relative ml-2" data-testid="user-menu">
+            <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 hover:bg-slate-100">
+                <span class="grid h-7 w-7 place-items-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
+                    {initials}
+                </span>
+                <span class="hidden text-slate-700 sm:inline" data-testid="user-name">{me.name.clone()}</span>
+            </summary>
+            <div class="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white py-1 shadow-lg">
+                <p class="border-b border-slate-100 px-3 py-2 text-xs text-slate-500">
+                    {me.email.clone()}
+                    {me.is_steward.then_some(" · steward")}
+                    {me.is_admin.then_some(" · admin")}
+                </p>
+                <a href="/settings/tokens" class="block px-3 py-1.5 hover:bg-slate-50">"API tokens"</a>
+                {(me.is_admin || me.owns_teams).then(|| view! {
+                    <a href="/admin" class="block px-3 py-1.5 hover:bg-slate-50">"Teams & administration"</a>
+                })}
+                <form method="post" action="/auth/logout">
+                    <button class="block w-full px-3 py-1.5 text-left hover:bg-slate-50" data-testid="sign-out">
+                        "Sign out"
+                    </button>
+                </form>
+            </div>
+        </details>
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 #[component]

@@ -1,4 +1,5 @@
 pub mod badges;
 pub mod errors;
+pub mod forms;
 pub mod layout;
 pub mod product_card;

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_marketplace;
 use crate::components::errors::ErrorPanel;
+use crate::components::layout::urlencode;
 use crate::components::product_card::ProductCardView;
 use crate::model::Marketplace;
 
@@ -126,19 +127,4 @@ fn Listing(
                 .collect_view()}
         </div>
     }
-}
-
-/// Percent-encodes a query value (enough for links built from user text).
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -1,21 +1,29 @@
 //! sea-orm entities, one module per table. Field meanings are in DESIGN.md's domain model.
+pub mod api_token;
+pub mod audit_event;
 pub mod data_product;
 pub mod domain;
 pub mod identity;
+pub mod login_state;
 pub mod membership;
 pub mod output_port;
 pub mod product_tag;
+pub mod session;
 pub mod tag;
 pub mod team;
 pub mod user;
 
 pub mod prelude {
+    pub use super::api_token::{self, Entity as ApiToken};
+    pub use super::audit_event::{self, Entity as AuditEvent};
     pub use super::data_product::{self, Entity as DataProduct};
     pub use super::domain::{self, Entity as Domain};
     pub use super::identity::{self, Entity as Identity};
+    pub use super::login_state::{self, Entity as LoginState};
     pub use super::membership::{self, Entity as Membership};
     pub use super::output_port::{self, Entity as OutputPort};
     pub use super::product_tag::{self, Entity as ProductTag};
+    pub use super::session::{self, Entity as Session};
     pub use super::tag::{self, Entity as Tag};
     pub use super::team::{self, Entity as Team};
     pub use super::user::{self, Entity as User};

@@ -34,7 +34,56 @@ impl TestApp {
     pub fn label(&self) -> &'static str {
         self.db.label
     }
+
+    /// A browser-like client (cookie jar, no redirects) signed in as a demo persona or seeded user.
+    pub async fn client_as(&self, email: &str) -> reqwest::Client {
+        let client = browser();
+        let response = client
+            .post(self.url("/auth/demo"))
+            .form(&[("email", email), ("return_to", "/")])
+            .send()
+            .await
+            .expect("demo sign-in");
+        assert_eq!(response.status(), 303, "demo sign-in as {email}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(location, "/", "demo sign-in as {email} failed: {location}");
+        client
+    }
+
+    /// Calls a server function with a form body, as a script would (JSON answer, no redirect).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server function call");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, value)
+    }
 }
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub const CONSUMER: &str = "ana.ortega@northwind.example";
+pub const OWNER: &str = "dan.okafor@northwind.example";
+pub const STEWARD: &str = "sofia.lind@northwind.example";
+pub const ADMIN: &str = "priya.raman@northwind.example";
 
 /// Starts the app on a free port over `db`, with the demo mesh loaded.
 pub async fn spawn_app(db: TestDb) -> TestApp {

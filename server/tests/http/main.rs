@@ -1,6 +1,9 @@
 //! Server integration tests: the real app on port 0 with a fresh database, spoken to over HTTP.
 //! Each test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+mod auth;
+mod authorization;
 mod cli;
 mod health;
 mod helpers;
+mod oidc;
 mod pages;

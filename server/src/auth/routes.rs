@@ -1,0 +1,317 @@
+//! `/auth/...`: start a sign-in, finish it at the callback, demo sign-in, sign out. Plain forms and
+//! redirects, so they work without JavaScript.
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::{Duration, Utc};
+use cookie::{Cookie, SameSite};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+
+use mesh::entity::prelude::*;
+
+use super::session::read_cookie;
+use crate::state::AppState;
+
+const LOGIN_TTL_MINUTES: i64 = 10;
+
+/// Only same-site paths are followed after sign-in (no open redirect).
+pub fn safe_return_to(path: Option<&str>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")),
+        )],
+    )
+        .into_response()
+}
+
+fn to_login_with_error(message: &str) -> Response {
+    see_other(&format!("/login?error={}", urlencoding::encode(message)))
+}
+
+fn login_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-agora_login"
+    } else {
+        "agora_login"
+    }
+}
+
+/// The short-lived cookie that binds a login in flight to this browser (against login CSRF).
+fn login_cookie(secure: bool, state: &str, max_age_minutes: i64) -> HeaderValue {
+    let cookie = Cookie::build((login_cookie_name(secure), state.to_owned()))
+        .path("/auth")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::minutes(max_age_minutes))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie text is a valid header")
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    return_to: Option<String>,
+}
+
+/// POST `/auth/{provider}/start`: remembers state, PKCE verifier and nonce server-side, then redirects.
+pub async fn start(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Response {
+    let auth = &state.auth;
+    let Some(provider) = auth.providers.get(&provider_id) else {
+        return to_login_with_error("unknown sign-in provider");
+    };
+    let authorization = match auth.providers.authorize(provider).await {
+        Ok(a) => a,
+        Err(err) => {
+            tracing::warn!(provider = %provider_id, error = %err, "sign-in could not start");
+            return to_login_with_error(&err.to_string());
+        }
+    };
+    let db = &state.ctx.db;
+    let stale = Utc::now() - Duration::minutes(LOGIN_TTL_MINUTES);
+    if let Err(err) = LoginState::delete_many()
+        .filter(login_state::Column::CreatedAt.lt(stale))
+        .exec(db)
+        .await
+    {
+        tracing::warn!(error = %err, "could not purge old login states");
+    }
+    let saved = login_state::ActiveModel {
+        state: Set(authorization.state.clone()),
+        provider: Set(provider.id.clone()),
+        pkce_verifier: Set(authorization.pkce_verifier.clone()),
+        nonce: Set(authorization.nonce.clone()),
+        return_to: Set(safe_return_to(form.return_to.as_deref())),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await;
+    if let Err(err) = saved {
+        tracing::error!(error = %err, "could not store the login state");
+        return to_login_with_error("sign-in is unavailable right now; try again shortly");
+    }
+    let mut response = see_other(&authorization.url);
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        login_cookie(auth.cookie.secure, &authorization.state, LOGIN_TTL_MINUTES),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// GET `/auth/{provider}/callback`: checks state (and that this browser started the login), uses the stored
+/// login once, exchanges the code with the PKCE verifier, verifies the identity, starts a session.
+pub async fn callback(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    Query(query): Query<CallbackQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let auth = &state.auth;
+    let db = &state.ctx.db;
+    let clear_login = login_cookie(auth.cookie.secure, "", 0);
+    let fail = |message: &str| {
+        let mut response = to_login_with_error(message);
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, clear_login.clone());
+        response
+    };
+    if let Some(error) = query.error {
+        return fail(&format!(
+            "the provider said: {}",
+            query.error_description.unwrap_or(error)
+        ));
+    }
+    let (Some(code), Some(returned_state)) = (query.code, query.state) else {
+        return fail("the provider's answer had no code or state; start the sign-in again");
+    };
+    let bound = read_cookie(&headers, login_cookie_name(auth.cookie.secure));
+    if bound.as_deref() != Some(returned_state.as_str()) {
+        tracing::warn!(provider = %provider_id, "sign-in callback with a state this browser did not start");
+        return fail("this sign-in was not started in this browser; start it again");
+    }
+    let stored = match LoginState::find_by_id(returned_state.clone()).one(db).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return fail("this sign-in has expired or was already used; start it again"),
+        Err(err) => {
+            tracing::error!(error = %err, "login state lookup failed");
+            return fail("sign-in is unavailable right now; try again shortly");
+        }
+    };
+    // Single use: whoever deletes the row owns this login; a replay finds nothing to delete.
+    match LoginState::delete_by_id(returned_state).exec(db).await {
+        Ok(result) if result.rows_affected == 1 => {}
+        _ => return fail("this sign-in has expired or was already used; start it again"),
+    }
+    if stored.provider != provider_id
+        || Utc::now() - stored.created_at > Duration::minutes(LOGIN_TTL_MINUTES)
+    {
+        return fail("this sign-in has expired or was already used; start it again");
+    }
+    let Some(provider) = auth.providers.get(&provider_id) else {
+        return fail("unknown sign-in provider");
+    };
+    let identity = match auth
+        .providers
+        .complete(
+            provider,
+            &code,
+            &stored.pkce_verifier,
+            stored.nonce.as_deref(),
+        )
+        .await
+    {
+        Ok(identity) => identity,
+        Err(err) => {
+            tracing::warn!(provider = %provider_id, error = %err, "sign-in rejected");
+            return fail(&err.to_string());
+        }
+    };
+    let user = match mesh::identity::sign_in(db, &identity, &auth.admin_emails).await {
+        Ok(user) => user,
+        Err(mesh::Error::Invalid(errors)) => {
+            return fail(
+                &errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+            )
+        }
+        Err(mesh::Error::Conflict(why)) => return fail(&why),
+        Err(err) => {
+            tracing::error!(error = %err, "sign-in failed");
+            return fail("sign-in is unavailable right now; try again shortly");
+        }
+    };
+    let mut response = start_session(&state, user.id, &headers, &stored.return_to).await;
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, clear_login);
+    response
+}
+
+async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    headers: &HeaderMap,
+    return_to: &str,
+) -> Response {
+    let auth = &state.auth;
+    // A new session id at every sign-in; an old session in this browser ends.
+    if let Some(old) = read_cookie(headers, auth.cookie.name) {
+        let _ = mesh::sessions::destroy(&state.ctx.db, &old).await;
+    }
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match mesh::sessions::create(&state.ctx.db, user_id, agent, &auth.session_policy).await {
+        Ok(token) => {
+            let mut response = see_other(return_to);
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, auth.cookie.issue(&token));
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not create a session");
+            to_login_with_error("sign-in is unavailable right now; try again shortly")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DemoForm {
+    email: String,
+    return_to: Option<String>,
+}
+
+/// POST `/auth/demo`: development only, and only as one of the seeded personas.
+pub async fn demo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<DemoForm>,
+) -> Response {
+    let auth = &state.auth;
+    if !auth.demo_login {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    if !auth.personas.iter().any(|p| p.email == form.email) {
+        return to_login_with_error("that is not one of the demo personas");
+    }
+    let user = match mesh::identity::find_by_email(&state.ctx.db, &form.email).await {
+        Ok(user) => user,
+        Err(_) => {
+            return to_login_with_error("the demo personas are not seeded yet: run `agora seed`")
+        }
+    };
+    let user = match mesh::identity::touch_login(&state.ctx.db, user).await {
+        Ok(user) => user,
+        Err(err) => {
+            tracing::error!(error = %err, "demo sign-in failed");
+            return to_login_with_error("sign-in is unavailable right now; try again shortly");
+        }
+    };
+    start_session(
+        &state,
+        user.id,
+        &headers,
+        &safe_return_to(form.return_to.as_deref()),
+    )
+    .await
+}
+
+/// POST `/auth/logout`: deletes the session server-side and clears the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = read_cookie(&headers, state.auth.cookie.name) {
+        if let Err(err) = mesh::sessions::destroy(&state.ctx.db, &token).await {
+            tracing::error!(error = %err, "could not delete the session");
+        }
+    }
+    let mut response = see_other("/");
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, state.auth.cookie.clear());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_return_to(Some("/products?q=x")), "/products?q=x");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
+}

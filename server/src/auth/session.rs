@@ -1,0 +1,220 @@
+//! Session cookies and the middleware that finds out who is asking.
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cookie::{Cookie, SameSite};
+
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// The cookie that carries the session token.
+#[derive(Clone, Debug)]
+pub struct CookieSettings {
+    /// `__Host-agora_session` over https, `agora_session` on plain-http localhost in development.
+    pub name: &'static str,
+    pub secure: bool,
+}
+
+impl CookieSettings {
+    pub fn for_url(public_url: &str) -> Self {
+        if public_url.starts_with("https://") {
+            Self {
+                name: "__Host-agora_session",
+                secure: true,
+            }
+        } else {
+            Self {
+                name: "agora_session",
+                secure: false,
+            }
+        }
+    }
+
+    /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Path=/, Secure over https.
+    pub fn issue(&self, token: &str) -> HeaderValue {
+        let cookie = Cookie::build((self.name, token.to_owned()))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .build();
+        HeaderValue::from_str(&cookie.to_string()).expect("cookie text is a valid header")
+    }
+
+    /// `Set-Cookie` that removes the session cookie.
+    pub fn clear(&self) -> HeaderValue {
+        let cookie = Cookie::build((self.name, ""))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::ZERO)
+            .build();
+        HeaderValue::from_str(&cookie.to_string()).expect("cookie text is a valid header")
+    }
+}
+
+/// Reads one cookie from the request headers.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| Cookie::parse(pair.trim().to_owned()).ok())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// How a request proved who it is: the hash of its session token or API token (used as a rate-limit key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Session(String),
+    Token(String),
+}
+
+/// Puts a `Viewer` (and the `Credential`) into the request's extensions: from `Authorization: Bearer` (API
+/// tokens) or the session cookie. A bad token is refused with 401; an unknown or expired session is
+/// treated as anonymous and its cookie cleared.
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let db = &state.ctx.db;
+    let auth = &state.auth;
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_owned());
+    if let Some(token) = bearer {
+        return match mesh::tokens::authenticate(db, &token).await {
+            Ok(viewer) => {
+                request
+                    .extensions_mut()
+                    .insert(Credential::Token(mesh::secrets::hash(&token)));
+                request.extensions_mut().insert(viewer);
+                next.run(request).await
+            }
+            Err(err) => {
+                let mut response = Problem::from(err).into_response();
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"agora\""),
+                );
+                response
+            }
+        };
+    }
+    let mut clear_cookie = false;
+    if let Some(token) = read_cookie(request.headers(), auth.cookie.name) {
+        match mesh::sessions::resolve(db, &token, &auth.session_policy).await {
+            Ok(Some((_user, viewer))) => {
+                request
+                    .extensions_mut()
+                    .insert(Credential::Session(mesh::secrets::hash(&token)));
+                request.extensions_mut().insert(viewer);
+            }
+            Ok(None) => clear_cookie = true,
+            Err(err) => {
+                tracing::error!(error = %err, "session lookup failed");
+                return Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "sessions are unavailable right now; try again shortly",
+                )
+                .into_response();
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    if clear_cookie {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, auth.cookie.clear());
+    }
+    response
+}
+
+/// With `AGORA_PUBLIC_BROWSE=false`, anonymous visitors are sent to `/login` (pages) or get 401 (API).
+pub async fn require_sign_in_to_browse(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if state.auth.public_browse || request.extensions().get::<mesh::access::Viewer>().is_some() {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let open = [
+        "/login",
+        "/auth/",
+        "/pkg/",
+        "/healthz",
+        "/readyz",
+        "/favicon.svg",
+        "/api/get_login_options",
+        "/api/whoami",
+    ];
+    if open.iter().any(|p| path.starts_with(p)) {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/") {
+        return Problem::new(StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let location = format!("/login?return_to={}", urlencoding::encode(&target));
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/login")),
+        )],
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_host_prefixed_and_secure_over_https() {
+        let https = CookieSettings::for_url("https://agora.example.com");
+        let text = https.issue("abc").to_str().unwrap().to_owned();
+        assert!(text.starts_with("__Host-agora_session=abc"), "{text}");
+        for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+            assert!(text.contains(attr), "{attr} missing in {text}");
+        }
+        let local = CookieSettings::for_url("http://127.0.0.1:3000");
+        let text = local.issue("abc").to_str().unwrap().to_owned();
+        assert!(
+            text.starts_with("agora_session=abc") && !text.contains("Secure"),
+            "{text}"
+        );
+        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+    }
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; agora_session=tok; b=2"),
+        );
+        assert_eq!(
+            read_cookie(&headers, "agora_session").as_deref(),
+            Some("tok")
+        );
+        assert_eq!(read_cookie(&headers, "missing"), None);
+    }
+}

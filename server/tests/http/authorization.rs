@@ -1,0 +1,233 @@
+//! The IDOR sweep: every mutating endpoint, called by someone who lacks the right, answers 403 (401 when
+//! anonymous) and changes nothing. New mutating routes get a row in `cases()`.
+use mesh::entity::prelude::*;
+use mesh::testing::fingerprint;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::helpers::{apps, browser, TestApp, CONSUMER, OWNER, STEWARD};
+
+/// Ids of seeded objects that the cases refer to.
+struct Ids {
+    sales_ops: i64,
+    cx_insights: i64,
+    sales_domain: i64,
+    marcus: i64,
+    ana: i64,
+    stewards_token: i64,
+}
+
+struct Case {
+    /// Server function (POST /api/{name}).
+    endpoint: &'static str,
+    /// Someone signed in who may not do this.
+    as_user: &'static str,
+    form: fn(&Ids) -> Vec<(&'static str, String)>,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            endpoint: "create_domain",
+            as_user: OWNER,
+            form: |_| vec![("slug", "rogue".into()), ("name", "Rogue".into())],
+        },
+        Case {
+            endpoint: "create_team",
+            as_user: STEWARD,
+            form: |_| {
+                vec![
+                    ("slug", "rogue".into()),
+                    ("name", "Rogue".into()),
+                    ("domain", "sales".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "set_domain_owner",
+            as_user: OWNER,
+            form: |ids| {
+                vec![
+                    ("domain_id", ids.sales_domain.to_string()),
+                    ("team_id", ids.cx_insights.to_string()),
+                ]
+            },
+        },
+        Case {
+            // Dan owns Marketing Analytics, not Sales Operations.
+            endpoint: "put_member",
+            as_user: OWNER,
+            form: |ids| {
+                vec![
+                    ("team_id", ids.sales_ops.to_string()),
+                    ("email", OWNER.into()),
+                    ("role", "owner".into()),
+                ]
+            },
+        },
+        Case {
+            // Ana is a member of CX Insights, not an owner.
+            endpoint: "put_member",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("team_id", ids.cx_insights.to_string()),
+                    ("email", CONSUMER.into()),
+                    ("role", "owner".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "remove_member",
+            as_user: OWNER,
+            form: |ids| {
+                vec![
+                    ("team_id", ids.sales_ops.to_string()),
+                    ("user_id", ids.marcus.to_string()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "set_roles",
+            as_user: STEWARD,
+            form: |ids| vec![("user_id", ids.ana.to_string()), ("is_admin", "on".into())],
+        },
+        Case {
+            endpoint: "revoke_token",
+            as_user: CONSUMER,
+            form: |ids| vec![("id", ids.stewards_token.to_string())],
+        },
+    ]
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let db = &app.db.db;
+    let team = |slug: &'static str| async move {
+        Team::find()
+            .filter(team::Column::Slug.eq(slug))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let user = |email: &'static str| async move {
+        User::find()
+            .filter(user::Column::Email.eq(email))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let steward = app.client_as(STEWARD).await;
+    app.call(
+        &steward,
+        "create_token",
+        &[
+            ("name", "stewards"),
+            ("scope_read", "on"),
+            ("expires_in_days", "5"),
+        ],
+    )
+    .await;
+    Ids {
+        sales_ops: team("sales-ops").await,
+        cx_insights: team("cx-insights").await,
+        sales_domain: Domain::find()
+            .filter(domain::Column::Slug.eq("sales"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        marcus: user("marcus.bell@northwind.example").await,
+        ana: user(CONSUMER).await,
+        stewards_token: ApiToken::find().one(db).await.unwrap().unwrap().id,
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_refuses_those_without_the_right_and_changes_nothing() {
+    for app in apps().await {
+        let ids = ids(&app).await;
+        let anonymous = browser();
+        for case in cases() {
+            let form: Vec<(&str, String)> = (case.form)(&ids);
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let client = app.client_as(case.as_user).await;
+            let before = fingerprint(&app.db.db).await;
+            let (status, body) = app.call(&client, case.endpoint, &pairs).await;
+            assert_eq!(
+                status,
+                403,
+                "{}: {} as {} answered {status}: {body}",
+                app.label(),
+                case.endpoint,
+                case.as_user
+            );
+            let (status, _) = app.call(&anonymous, case.endpoint, &pairs).await;
+            assert_eq!(
+                status,
+                401,
+                "{}: {} anonymously",
+                app.label(),
+                case.endpoint
+            );
+            assert_eq!(
+                before,
+                fingerprint(&app.db.db).await,
+                "{}: {} as {} changed the database",
+                app.label(),
+                case.endpoint,
+                case.as_user
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn team_owners_manage_their_own_team() {
+    for app in apps().await {
+        let dan = app.client_as(OWNER).await;
+        let marketing = Team::find()
+            .filter(team::Column::Slug.eq("marketing-analytics"))
+            .one(&app.db.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let team_id = marketing.id.to_string();
+        let (status, body) = app
+            .call(
+                &dan,
+                "put_member",
+                &[
+                    ("team_id", &team_id),
+                    ("email", CONSUMER),
+                    ("role", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", app.label());
+        // The last owner cannot leave.
+        let dan_id = User::find()
+            .filter(user::Column::Email.eq(OWNER))
+            .one(&app.db.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let (status, body) = app
+            .call(
+                &dan,
+                "remove_member",
+                &[("team_id", &team_id), ("user_id", &dan_id)],
+            )
+            .await;
+        assert_eq!(status, 409, "{body}");
+        let history = mesh::audit::history(&app.db.db, "team", marketing.id)
+            .await
+            .unwrap();
+        assert_eq!(history.last().unwrap().action, "team.member_set");
+    }
+}
