@@ -6,18 +6,23 @@ pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod catalog;
+pub mod contracts;
 pub mod db;
+pub mod diff;
 pub mod entity;
 pub mod error;
 pub mod identity;
 pub mod kinds;
 pub mod markdown;
+pub mod odcs;
+pub mod products;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod tags;
 pub mod tokens;
 pub mod validate;
+pub mod versions;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -75,6 +75,8 @@ pub enum DataProducts {
     CreatedAt,
     UpdatedAt,
     PublishedAt,
+    HasPii,
+    SlaAvailability,
 }
 
 #[derive(DeriveIden)]
@@ -154,5 +156,124 @@ pub enum AuditEvents {
     Before,
     After,
     Note,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum DataContracts {
+    Table,
+    Id,
+    ProductId,
+    OdcsId,
+    Name,
+    Version,
+    Status,
+    ApiVersion,
+    Document,
+    ContentHash,
+    Purpose,
+    Usage,
+    Limitations,
+    PriceAmount,
+    PriceCurrency,
+    PriceUnit,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum ContractObjects {
+    Table,
+    Id,
+    ContractId,
+    Position,
+    Name,
+    PhysicalName,
+    PhysicalType,
+    LogicalType,
+    Description,
+    Granularity,
+}
+
+#[derive(DeriveIden)]
+pub enum ContractProperties {
+    Table,
+    Id,
+    ContractId,
+    ObjectId,
+    Position,
+    Name,
+    BusinessName,
+    LogicalType,
+    PhysicalType,
+    Description,
+    Required,
+    IsUnique,
+    PrimaryKey,
+    Classification,
+    Pii,
+    Critical,
+    Examples,
+}
+
+#[derive(DeriveIden)]
+pub enum ContractSla {
+    Table,
+    Id,
+    ContractId,
+    Position,
+    Property,
+    Value,
+    ValueExt,
+    Unit,
+    Element,
+    Driver,
+    Description,
+}
+
+#[derive(DeriveIden)]
+pub enum ContractQuality {
+    Table,
+    Id,
+    ContractId,
+    Position,
+    ObjectName,
+    PropertyName,
+    RuleType,
+    Name,
+    Description,
+    Metric,
+    Operator,
+    Threshold,
+    Dimension,
+    Severity,
+    Query,
+}
+
+#[derive(DeriveIden)]
+pub enum ContractSupport {
+    Table,
+    Id,
+    ContractId,
+    Position,
+    Channel,
+    Url,
+    Tool,
+    Scope,
+    Description,
+}
+
+#[derive(DeriveIden)]
+pub enum ProductVersions {
+    Table,
+    Id,
+    ProductId,
+    Version,
+    ChangeSummary,
+    Bump,
+    Breaking,
+    Changes,
+    Snapshot,
+    PublishedBy,
     CreatedAt,
 }

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod idents;
 mod m20261125_000001_core;
 mod m20261125_000002_identity;
+mod m20261125_000003_contracts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_core::Migration),
             Box::new(m20261125_000002_identity::Migration),
+            Box::new(m20261125_000003_contracts::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::kinds::{ProductKind, ProductStatus};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "data_products")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -23,6 +23,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// Some contract property is personal data (derived from the contracts).
+    pub has_pii: bool,
+    /// The availability SLA in percent, if a contract declares one (derived).
+    pub sla_availability: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

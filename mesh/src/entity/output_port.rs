@@ -18,6 +18,8 @@ pub struct Model {
     pub server: Option<Json>,
     pub approval_mode: ApprovalMode,
     pub created_at: DateTimeUtc,
+    /// The data contract this port serves.
+    pub contract_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,282 @@
+//! Open Data Contract Standard (ODCS) v3: reading YAML (v3.0.x and v3.1.x), validating it against the
+//! official JSON Schema, a typed view of the parts Agora models, and writing v3.1.0 YAML back.
+//!
+//! The document itself is kept whole (as JSON), so fields Agora does not model survive import and export.
+pub mod lines;
+pub mod model;
+
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::error::{Error, FieldError};
+use lines::LineMap;
+
+pub use model::Contract;
+
+/// The version written by exports.
+pub const EXPORT_API_VERSION: &str = "v3.1.0";
+
+static SCHEMA_V310: LazyLock<Validator> =
+    LazyLock::new(|| compile(include_str!("../../schemas/odcs-json-schema-v3.1.0.json")));
+static SCHEMA_V302: LazyLock<Validator> =
+    LazyLock::new(|| compile(include_str!("../../schemas/odcs-json-schema-v3.0.2.json")));
+
+fn compile(text: &str) -> Validator {
+    let schema: Value = serde_json::from_str(text).expect("vendored ODCS schema is JSON");
+    jsonschema::draft201909::new(&schema).expect("vendored ODCS schema compiles")
+}
+
+/// One problem with an imported document: where (line and path) and what rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<usize>,
+    /// Dotted path such as `schema[0].properties[3].logicalType` (empty for the whole document).
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl From<Vec<Problem>> for Error {
+    fn from(problems: Vec<Problem>) -> Self {
+        Error::Invalid(
+            problems
+                .into_iter()
+                .map(|p| {
+                    let at = match p.line {
+                        Some(line) => format!("line {line}: {}", p.message),
+                        None => p.message,
+                    };
+                    FieldError::new(
+                        if p.path.is_empty() {
+                            "contract".into()
+                        } else {
+                            p.path
+                        },
+                        at,
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `/schema/0/properties/3/logicalType` -> `schema[0].properties[3].logicalType`.
+pub fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for part in pointer.split('/').skip(1) {
+        let part = part.replace("~1", "/").replace("~0", "~");
+        if part.chars().all(|c| c.is_ascii_digit()) && !part.is_empty() {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&part);
+        }
+    }
+    out
+}
+
+fn describe(kind: &ValidationErrorKind, fallback: String) -> String {
+    let list = |v: &Value| match v {
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    match kind {
+        ValidationErrorKind::Enum { options } => format!("must be one of: {}", list(options)),
+        ValidationErrorKind::Required { property } => {
+            format!("`{}` is required", property.as_str().unwrap_or("?"))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            format!("unknown field(s): {}", unexpected.join(", "))
+        }
+        ValidationErrorKind::Type { kind } => format!("must be of type {kind:?}")
+            .to_lowercase()
+            .replace("single(", "")
+            .replace(')', ""),
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        _ => fallback,
+    }
+}
+
+/// Parses ODCS YAML, checks the API version and validates against the matching official schema.
+/// Returns the document as JSON, or every problem found with its line and path.
+pub fn read(yaml: &str) -> Result<Value, Vec<Problem>> {
+    let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
+        vec![Problem {
+            line: e.location().map(|l| l.line()),
+            path: String::new(),
+            message: format!("not valid YAML: {e}"),
+        }]
+    })?;
+    let lines = LineMap::of(yaml);
+    let at = |pointer: &str| lines.line(pointer);
+    if !doc.is_object() {
+        return Err(vec![Problem {
+            line: Some(1),
+            path: String::new(),
+            message: "a data contract must be a YAML mapping".into(),
+        }]);
+    }
+    let api = doc
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !(api.starts_with("v3.1.") || api.starts_with("v3.0.")) {
+        return Err(vec![Problem {
+            line: at("/apiVersion"),
+            path: "apiVersion".into(),
+            message: format!(
+                "`{}` is not supported: use ODCS v3.0.x or v3.1.x",
+                if api.is_empty() { "(missing)" } else { api }
+            ),
+        }]);
+    }
+    // v3.1.0 is a superset that also accepts the v3.0.x API versions; a v3.0.x document that only the
+    // v3.0.2 schema accepts is fine too. Problems are reported against v3.1.0, the version we export.
+    let problems_under = |validator: &Validator| -> Vec<Problem> {
+        validator
+            .iter_errors(&doc)
+            .map(|e| {
+                let pointer = e.instance_path().to_string();
+                Problem {
+                    line: at(&pointer),
+                    path: dotted(&pointer),
+                    message: describe(e.kind(), e.to_string()),
+                }
+            })
+            .collect()
+    };
+    let mut problems = problems_under(&SCHEMA_V310);
+    if !problems.is_empty() && api.starts_with("v3.0.") && problems_under(&SCHEMA_V302).is_empty() {
+        problems.clear();
+    }
+    problems.sort_by_key(|p| (p.line, p.path.clone()));
+    problems.dedup();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(doc)
+}
+
+/// Validates a document (already JSON) against the v3.1.0 schema, e.g. an export.
+pub fn validate_v310(doc: &Value) -> Result<(), Vec<Problem>> {
+    let problems: Vec<Problem> = SCHEMA_V310
+        .iter_errors(doc)
+        .map(|e| Problem {
+            line: None,
+            path: dotted(&e.instance_path().to_string()),
+            message: describe(e.kind(), e.to_string()),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The document as it is exported: the same content, `apiVersion: v3.1.0`.
+pub fn for_export(doc: &Value) -> Value {
+    let mut out = doc.clone();
+    if let Some(map) = out.as_object_mut() {
+        map.insert(
+            "apiVersion".into(),
+            Value::String(EXPORT_API_VERSION.into()),
+        );
+    }
+    out
+}
+
+/// v3.1.0 YAML of a document.
+pub fn to_yaml(doc: &Value) -> String {
+    serde_yaml_ng::to_string(&for_export(doc)).unwrap_or_default()
+}
+
+/// A stable digest of a document's content (for idempotent imports).
+pub fn content_hash(doc: &Value) -> String {
+    crate::secrets::hash(&doc.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_paths() {
+        assert_eq!(
+            dotted("/schema/0/properties/3/logicalType"),
+            "schema[0].properties[3].logicalType"
+        );
+        assert_eq!(dotted(""), "");
+        assert_eq!(dotted("/slaProperties/2"), "slaProperties[2]");
+    }
+
+    #[test]
+    fn a_bad_logical_type_names_line_path_and_rule() {
+        let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: x\nversion: 1.0.0\nstatus: active\nschema:\n  - name: t\n    properties:\n      - name: a\n        logicalType: text\n";
+        let problems = read(yaml).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!(p.line, Some(10));
+        assert_eq!(p.path, "schema[0].properties[0].logicalType");
+        assert!(
+            p.message
+                .starts_with("must be one of: string, date, timestamp, time, number, integer"),
+            "{}",
+            p.message
+        );
+        assert_eq!(
+            p.to_string(),
+            format!(
+                "line 10: schema[0].properties[0].logicalType: {}",
+                p.message
+            )
+        );
+    }
+
+    #[test]
+    fn missing_required_fields_and_unknown_versions() {
+        let problems =
+            read("apiVersion: v3.1.0\nkind: DataContract\nversion: 1.0.0\n").unwrap_err();
+        let messages: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        assert!(
+            messages.contains(&"`id` is required".to_string()),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"`status` is required".to_string()),
+            "{messages:?}"
+        );
+        let problems = read("apiVersion: v2.2.0\nkind: DataContract\n").unwrap_err();
+        assert_eq!(problems[0].path, "apiVersion");
+        assert_eq!(problems[0].line, Some(1));
+        let problems = read("kind: [unclosed\n").unwrap_err();
+        assert!(
+            problems[0].message.starts_with("not valid YAML"),
+            "{problems:?}"
+        );
+    }
+}
