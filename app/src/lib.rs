@@ -11,14 +11,18 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::errors::NotFound;
 use crate::components::layout::Layout;
+use crate::pages::product::{
+    contract::ContractTab, edit::EditTab, overview::OverviewTab, ports::PortsTab,
+    quality::QualityTab, schema::SchemaTab, versions::VersionsTab, ProductShell,
+};
 use crate::pages::{
     admin::AdminPage, home::HomePage, login::LoginPage, marketplace::MarketplacePage,
-    product::ProductPage, tokens::TokensPage,
+    new_product::NewProductPage, tokens::TokensPage,
 };
 
 /// The HTML document around the app (server side only).
@@ -63,11 +67,16 @@ pub fn App() -> impl IntoView {
                     // that depend on data are right, and the page works without JavaScript.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/products") view=MarketplacePage ssr=SsrMode::Async/>
-                    <Route
-                        path=path!("/products/:domain/:product")
-                        view=ProductPage
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/products/new") view=NewProductPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/products/:domain/:product") view=ProductShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=OverviewTab/>
+                        <Route path=path!("schema") view=SchemaTab/>
+                        <Route path=path!("contract") view=ContractTab/>
+                        <Route path=path!("quality") view=QualityTab/>
+                        <Route path=path!("ports") view=PortsTab/>
+                        <Route path=path!("versions") view=VersionsTab/>
+                        <Route path=path!("edit") view=EditTab/>
+                    </ParentRoute>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>

@@ -89,6 +89,8 @@ impl ProductLink {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductPage {
     pub card: ProductCard,
+    /// The viewer may edit this product (member of the owning team).
+    pub may_edit: bool,
     pub docs_html: String,
     pub owners: Vec<Person>,
     pub ports: Vec<Port>,
@@ -111,6 +113,169 @@ pub struct DomainTile {
 pub struct Marketplace {
     pub products: Vec<ProductCard>,
     pub domains: Vec<DomainTile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub business_name: Option<String>,
+    pub logical_type: Option<String>,
+    pub physical_type: Option<String>,
+    pub description: String,
+    pub required: bool,
+    pub unique: bool,
+    pub primary_key: bool,
+    pub classification: Option<String>,
+    pub pii: bool,
+    pub critical: bool,
+    pub examples: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchemaObject {
+    pub contract: String,
+    pub name: String,
+    pub physical_name: Option<String>,
+    pub physical_type: Option<String>,
+    pub description: String,
+    pub granularity: String,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlaCard {
+    pub property: String,
+    pub title: String,
+    pub value: String,
+    pub element: Option<String>,
+    pub driver: Option<String>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportChannel {
+    pub channel: String,
+    pub url: Option<String>,
+    pub tool: Option<String>,
+    pub scope: Option<String>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractCard {
+    pub odcs_id: String,
+    pub name: String,
+    pub version: String,
+    pub status: String,
+    pub api_version: String,
+    pub purpose: String,
+    pub usage: String,
+    pub limitations: String,
+    pub price: Option<String>,
+    pub sla: Vec<SlaCard>,
+    pub support: Vec<SupportChannel>,
+    pub ports: Vec<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityRule {
+    pub object: String,
+    pub property: Option<String>,
+    pub rule_type: String,
+    pub name: Option<String>,
+    pub description: String,
+    pub metric: Option<String>,
+    pub operator: Option<String>,
+    pub threshold: Option<String>,
+    pub dimension: Option<String>,
+    pub severity: Option<String>,
+    pub query: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortRow {
+    pub port: Port,
+    pub contract: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    /// breaking | minor | patch
+    pub level: String,
+    pub path: String,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionRow {
+    pub version: String,
+    pub summary: String,
+    pub bump: String,
+    pub breaking: bool,
+    pub changes: Vec<ChangeRow>,
+    pub published_by: Option<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub current_version: String,
+    pub last_published: Option<String>,
+    pub suggested: String,
+    pub bump: Option<String>,
+    pub changes: Vec<ChangeRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SlaRow {
+    pub property: String,
+    pub value: String,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SupportRow {
+    pub channel: String,
+    pub url: String,
+}
+
+/// Everything the edit page needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditContext {
+    pub id: i64,
+    pub domain_slug: String,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub description: String,
+    pub kind: String,
+    pub status: String,
+    pub tags: String,
+    pub ports: Vec<PortRow>,
+    /// The first contract as v3.1.0 YAML (empty when the product has none).
+    pub contract_yaml: String,
+    pub purpose: String,
+    pub usage: String,
+    pub limitations: String,
+    pub sla: Vec<SlaRow>,
+    pub support: Vec<SupportRow>,
+    pub proposal: Proposal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewProductOptions {
+    /// (slug, name)
+    pub domains: Vec<(String, String)>,
+    /// The viewer's teams: (slug, name, domain slug)
+    pub teams: Vec<(String, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub odcs_id: String,
+    /// created | updated | unchanged
+    pub outcome: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -179,6 +344,7 @@ mod from_mesh {
         fn from(p: c::ProductPage) -> Self {
             Self {
                 card: p.card.into(),
+                may_edit: false,
                 docs_html: p.docs_html,
                 owners: p.owners.into_iter().map(Into::into).collect(),
                 ports: p.ports.into_iter().map(Into::into).collect(),
@@ -186,6 +352,177 @@ mod from_mesh {
                 replacement: p.replacement.map(Into::into),
                 created_at: p.created_at,
                 published_at: p.published_at,
+            }
+        }
+    }
+
+    impl From<mesh::entity::contract_property::Model> for Column {
+        fn from(p: mesh::entity::contract_property::Model) -> Self {
+            Self {
+                name: p.name,
+                business_name: p.business_name,
+                logical_type: p.logical_type,
+                physical_type: p.physical_type,
+                description: p.description,
+                required: p.required,
+                unique: p.is_unique,
+                primary_key: p.primary_key,
+                classification: p.classification,
+                pii: p.pii,
+                critical: p.critical,
+                examples: p.examples,
+            }
+        }
+    }
+
+    impl From<mesh::product_views::SchemaObjectView> for SchemaObject {
+        fn from(o: mesh::product_views::SchemaObjectView) -> Self {
+            Self {
+                contract: o.contract,
+                name: o.name,
+                physical_name: o.physical_name,
+                physical_type: o.physical_type,
+                description: o.description,
+                granularity: o.granularity,
+                columns: o.properties.into_iter().map(Into::into).collect(),
+            }
+        }
+    }
+
+    impl From<mesh::product_views::ContractView> for ContractCard {
+        fn from(c: mesh::product_views::ContractView) -> Self {
+            Self {
+                sla: c
+                    .sla
+                    .into_iter()
+                    .map(|s| {
+                        let (title, value) = mesh::product_views::describe_sla(
+                            &s.property,
+                            &s.value,
+                            s.unit.as_deref(),
+                        );
+                        SlaCard {
+                            property: s.property,
+                            title,
+                            value,
+                            element: s.element,
+                            driver: s.driver,
+                            description: s.description,
+                        }
+                    })
+                    .collect(),
+                support: c
+                    .support
+                    .into_iter()
+                    .map(|s| SupportChannel {
+                        channel: s.channel,
+                        url: s.url,
+                        tool: s.tool,
+                        scope: s.scope,
+                        description: s.description,
+                    })
+                    .collect(),
+                odcs_id: c.odcs_id,
+                name: c.name,
+                version: c.version,
+                status: c.status,
+                api_version: c.api_version,
+                purpose: c.purpose,
+                usage: c.usage,
+                limitations: c.limitations,
+                price: c.price,
+                ports: c.ports,
+                updated_at: c.updated_at,
+            }
+        }
+    }
+
+    impl From<mesh::entity::contract_quality::Model> for QualityRule {
+        fn from(q: mesh::entity::contract_quality::Model) -> Self {
+            Self {
+                object: q.object_name,
+                property: q.property_name,
+                rule_type: q.rule_type,
+                name: q.name,
+                description: q.description,
+                metric: q.metric,
+                operator: q.operator,
+                threshold: q.threshold,
+                dimension: q.dimension,
+                severity: q.severity,
+                query: q.query,
+            }
+        }
+    }
+
+    impl From<mesh::entity::output_port::Model> for Port {
+        fn from(p: mesh::entity::output_port::Model) -> Self {
+            Self {
+                slug: p.slug,
+                name: p.name,
+                description: p.description,
+                kind: p.kind.as_str().into(),
+                kind_label: p.kind.label().into(),
+                location: p.location,
+                approval_mode: p.approval_mode.as_str().into(),
+                approval_label: p.approval_mode.label().into(),
+            }
+        }
+    }
+
+    impl From<mesh::product_views::PortRow> for PortRow {
+        fn from(r: mesh::product_views::PortRow) -> Self {
+            Self {
+                port: r.port.into(),
+                contract: r.contract,
+            }
+        }
+    }
+
+    impl From<mesh::diff::Change> for ChangeRow {
+        fn from(c: mesh::diff::Change) -> Self {
+            Self {
+                level: match c.level {
+                    mesh::diff::Level::Breaking => "breaking",
+                    mesh::diff::Level::Minor => "minor",
+                    mesh::diff::Level::Patch => "patch",
+                }
+                .into(),
+                path: c.path,
+                what: c.what,
+            }
+        }
+    }
+
+    impl From<mesh::versions::VersionView> for VersionRow {
+        fn from(v: mesh::versions::VersionView) -> Self {
+            Self {
+                version: v.version,
+                summary: v.summary,
+                bump: v.bump,
+                breaking: v.breaking,
+                changes: v.changes.into_iter().map(Into::into).collect(),
+                published_by: v.published_by,
+                published_at: v.published_at,
+            }
+        }
+    }
+
+    impl From<mesh::versions::Proposal> for Proposal {
+        fn from(p: mesh::versions::Proposal) -> Self {
+            Self {
+                current_version: p.current_version,
+                last_published: p.last_published,
+                suggested: p.suggested,
+                bump: p.bump.map(|b| {
+                    match b {
+                        mesh::diff::Bump::Major => "major",
+                        mesh::diff::Bump::Minor => "minor",
+                        mesh::diff::Bump::Patch => "patch",
+                    }
+                    .to_owned()
+                }),
+                changes: p.changes.into_iter().map(Into::into).collect(),
             }
         }
     }

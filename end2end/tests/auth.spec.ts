@@ -29,11 +29,11 @@ test('administration is for admins; others are told they may not', async ({ page
   await page.goto('/admin');
   await hydrated(page);
   await expect(page.locator('tr[data-domain="marketing"]')).toBeVisible();
-  await page.locator('#field-slug').first().fill('Bad Slug');
-  await page.locator('#field-name').first().fill('Product');
+  await page.locator('#domain-field-slug').fill('Bad Slug');
+  await page.locator('#domain-field-name').fill('Product');
   await page.getByRole('button', { name: 'Create domain' }).click();
   await expect(page.locator('[data-field-error="slug"]').first()).toContainText('lowercase');
-  await page.locator('#field-slug').first().fill('product');
+  await page.locator('#domain-field-slug').fill('product');
   await page.getByRole('button', { name: 'Create domain' }).click();
   await expect(page.locator('tr[data-domain="product"]')).toBeVisible();
 });

@@ -58,6 +58,15 @@ impl Viewer {
         Self::default()
     }
 
+    /// The operator at the command line (`agora import`): acts with admin rights, recorded as no user.
+    pub fn system() -> Self {
+        Self {
+            name: "agora command line".into(),
+            is_admin: true,
+            ..Self::default()
+        }
+    }
+
     pub fn is_signed_in(&self) -> bool {
         self.user_id.is_some()
     }

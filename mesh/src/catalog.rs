@@ -60,6 +60,7 @@ pub struct ProductRef {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProductPage {
     pub card: ProductCard,
+    pub owner_team_id: i64,
     /// Sanitized HTML of the Markdown docs.
     pub docs_html: String,
     pub owners: Vec<Person>,
@@ -307,6 +308,7 @@ pub async fn product_page(
     };
     Ok(ProductPage {
         card,
+        owner_team_id,
         docs_html,
         owners,
         ports,

@@ -88,6 +88,41 @@ pub async fn import(
     Ok(imported)
 }
 
+/// Imports a contract into the product it names (`domain` and `dataProduct`, as slugs or names), or into
+/// `product` (`domain/product`) when given. Used by `agora import` to keep contracts in git (GitOps).
+pub async fn import_into_named_product(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    yaml: &str,
+    product: Option<&str>,
+) -> Result<(String, Imported)> {
+    let (domain, slug) = match product {
+        Some(p) => p
+            .split_once('/')
+            .map(|(d, s)| (d.to_owned(), s.to_owned()))
+            .ok_or_else(|| Error::invalid("product", "write it as DOMAIN/PRODUCT"))?,
+        None => {
+            let doc = odcs::read(yaml).map_err(Error::from)?;
+            let field = |key: &str| {
+                doc.get(key)
+                    .and_then(Value::as_str)
+                    .map(crate::validate::slugify)
+            };
+            match (field("domain"), field("dataProduct")) {
+                (Some(d), Some(p)) if !d.is_empty() && !p.is_empty() => (d, p),
+                _ => return Err(Error::invalid(
+                    "dataProduct",
+                    "the contract does not say which data product it belongs to: set `domain` and \
+                         `dataProduct`, or pass --product DOMAIN/PRODUCT",
+                )),
+            }
+        }
+    };
+    let product = crate::catalog::find_product(db, viewer, &domain, &slug).await?;
+    let imported = import(db, viewer, product.id, yaml, None).await?;
+    Ok((format!("{domain}/{slug}"), imported))
+}
+
 /// Stores a validated document for a product and re-derives its parts. No authorization here: callers
 /// (import, seed, form edits) have done it.
 pub async fn save_document(
@@ -156,17 +191,16 @@ pub async fn save_document(
             active.update(db).await?;
         }
     } else {
-        // A product with one port that serves no contract yet: the contract is that port's.
-        let ports = OutputPort::find()
+        // Ports that serve no contract yet serve this one.
+        let unbound = OutputPort::find()
             .filter(output_port::Column::ProductId.eq(product.id))
+            .filter(output_port::Column::ContractId.is_null())
             .all(db)
             .await?;
-        if let [only] = ports.as_slice() {
-            if only.contract_id.is_none() {
-                let mut active: output_port::ActiveModel = only.clone().into();
-                active.contract_id = Set(Some(row.id));
-                active.update(db).await?;
-            }
+        for port in unbound {
+            let mut active: output_port::ActiveModel = port.into();
+            active.contract_id = Set(Some(row.id));
+            active.update(db).await?;
         }
     }
     if outcome != Outcome::Unchanged {
@@ -261,17 +295,13 @@ async fn derive_parts(
                 .exec_without_returning(db)
                 .await?;
         }
-        let rules = object.quality.iter().map(|q| (None, q)).chain(
-            columns
-                .iter()
-                .filter(|c| c.object == object.name)
-                .flat_map(|c| {
-                    c.property
-                        .quality
-                        .iter()
-                        .map(move |q| (Some(c.name.clone()), q))
-                }),
-        );
+        let mut rules: Vec<(Option<String>, crate::odcs::model::Quality)> =
+            object.quality.iter().map(|q| (None, q.clone())).collect();
+        for c in columns.iter().filter(|c| c.object == object.name) {
+            for q in &c.property.quality {
+                rules.push((Some(c.name.clone()), q.clone()));
+            }
+        }
         for (property, rule) in rules {
             let (operator, threshold) = rule
                 .threshold()

@@ -15,6 +15,8 @@ pub mod identity;
 pub mod kinds;
 pub mod markdown;
 pub mod odcs;
+pub mod odps;
+pub mod product_views;
 pub mod products;
 pub mod secrets;
 pub mod seed;

@@ -78,11 +78,18 @@ pub async fn create(
         .await?;
     match &team {
         None => errors.push(FieldError::new("owner_team", "choose the owning team")),
-        Some(t) if !viewer.may_edit_product(t.id) => errors.push(FieldError::new(
-            "owner_team",
-            "you can only create products for a team you belong to",
-        )),
-        _ => {}
+        Some(t) if !viewer.may_edit_product(t.id) => viewer.require(
+            false,
+            "create data products for a team you do not belong to",
+        )?,
+        Some(t) => {
+            if let Some(d) = domain.as_ref().filter(|d| d.id != t.domain_id) {
+                errors.push(FieldError::new(
+                    "owner_team",
+                    format!("{} is not a team of the {} domain", t.name, d.name),
+                ));
+            }
+        }
     }
     check_text(&mut errors, "name", &new.name, 120);
     let slug = if new.slug.trim().is_empty() {
@@ -469,4 +476,38 @@ pub async fn id_of(
     Ok(crate::catalog::find_product(db, viewer, domain, product)
         .await?
         .id)
+}
+
+/// Domains (slug, name) and the teams the viewer may create products for (slug, name, domain slug).
+pub async fn creation_options(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+) -> Result<(Vec<(String, String)>, Vec<(String, String, String)>)> {
+    use sea_orm::QueryOrder;
+    viewer.require_user()?;
+    let domains = Domain::find()
+        .order_by_asc(domain::Column::Name)
+        .all(db)
+        .await?;
+    let mut teams = Team::find().order_by_asc(team::Column::Name);
+    if !viewer.is_admin {
+        teams = teams.filter(team::Column::Id.is_in(viewer.team_ids.clone()));
+    }
+    let teams = teams
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let domain = domains
+                .iter()
+                .find(|d| d.id == t.domain_id)
+                .map(|d| d.slug.clone())
+                .unwrap_or_default();
+            (t.slug, t.name, domain)
+        })
+        .collect();
+    Ok((
+        domains.into_iter().map(|d| (d.slug, d.name)).collect(),
+        teams,
+    ))
 }

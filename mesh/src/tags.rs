@@ -51,3 +51,17 @@ pub async fn set_tags(db: &impl ConnectionTrait, product_id: i64, names: &[Strin
     }
     Ok(())
 }
+
+/// A product's tag names, sorted.
+pub async fn of_product(db: &impl ConnectionTrait, product_id: i64) -> Result<Vec<String>> {
+    use sea_orm::QueryOrder;
+    Ok(ProductTag::find()
+        .find_also_related(Tag)
+        .filter(product_tag::Column::ProductId.eq(product_id))
+        .order_by_asc(tag::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, t)| t.map(|t| t.name))
+        .collect())
+}

@@ -221,10 +221,10 @@ async fn field_errors_change_nothing() {
         assert_eq!(errors[0].field, "slug");
         let mut other_team = new_product("Sales Thing");
         other_team.owner_team = "sales-ops".into();
-        let Err(Error::Invalid(errors)) = products::create(db, &dan, &other_team).await else {
-            panic!()
-        };
-        assert_eq!(errors[0].field, "owner_team");
+        assert!(matches!(
+            products::create(db, &dan, &other_team).await,
+            Err(Error::Forbidden(_))
+        ));
 
         let product = catalog::find_product(db, &dan, "marketing", "campaign-performance")
             .await
@@ -381,4 +381,56 @@ async fn every_shared_example_imports_into_a_product_and_exports_valid() {
             assert_eq!(original, doc, "{}: {name} round trip", t.label);
         }
     }
+}
+
+#[tokio::test]
+async fn a_product_exports_as_an_odps_document() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let doc = mesh::odps::document(db, &Viewer::anonymous(), "sales", "customer-orders")
+            .await
+            .unwrap();
+        for required in ["apiVersion", "kind", "id", "status"] {
+            assert!(doc.get(required).is_some(), "{required}");
+        }
+        assert_eq!(doc["apiVersion"], "v1.0.0");
+        assert_eq!(doc["kind"], "DataProduct");
+        assert_eq!(doc["status"], "active");
+        let ports = doc["outputPorts"].as_array().unwrap();
+        assert_eq!(ports.len(), 3, "{}", t.label);
+        assert!(ports
+            .iter()
+            .all(|p| p["name"].is_string() && p["version"].is_string()));
+        assert!(ports
+            .iter()
+            .any(|p| p["contractId"] == "sales-customer-orders"));
+        assert_eq!(doc["team"]["name"], "Sales Operations");
+        assert!(doc["team"]["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["username"].is_string()));
+        assert!(
+            !doc.as_object().unwrap().values().any(|v| v.is_null()),
+            "no nulls"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_product_belongs_to_the_domain_of_its_owning_team() {
+    let t = mesh::testing::TestDb::sqlite().await;
+    mesh::seed::seed_demo(&t.db).await.unwrap();
+    let dan = viewer(&t.db, DAN).await;
+    let mut wrong = new_product("Misplaced");
+    wrong.domain = "finance".into();
+    let Err(Error::Invalid(errors)) = products::create(&t.db, &dan, &wrong).await else {
+        panic!()
+    };
+    assert_eq!(errors[0].field, "owner_team");
+    assert_eq!(
+        errors[0].message,
+        "Marketing Analytics is not a team of the Finance domain"
+    );
 }

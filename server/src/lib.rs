@@ -1,5 +1,7 @@
 //! Agora's server: configuration, start-up, routes. `main.rs` is only the command line.
+pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod problem;
 pub mod ratelimit;

@@ -22,6 +22,25 @@ enum Command {
     Migrate,
     /// Load the demo mesh (idempotent: existing rows are kept).
     Seed,
+    /// Import ODCS data contracts from a YAML file or a folder of them (idempotent).
+    Import {
+        /// A .yaml file or a folder of .yaml files.
+        path: std::path::PathBuf,
+        /// The product to import into, as DOMAIN/PRODUCT (default: the contract's `domain` and `dataProduct`).
+        #[arg(long)]
+        product: Option<String>,
+    },
+    /// Export a product's data contract as ODCS v3.1.0 YAML (or the product as ODPS with --odps).
+    Export {
+        /// DOMAIN/PRODUCT
+        product: String,
+        /// Export the product with its ports as an ODPS v1.0.0 document.
+        #[arg(long)]
+        odps: bool,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -59,6 +78,14 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("seeding failed: {e}"))?;
             tracing::info!("demo mesh loaded: {report}");
             Ok(())
+        }
+        Command::Import { path, product } => {
+            let db = open_database(&config).await.map_err(|e| e.to_string())?;
+            agora::cli::import(&db, &path, product.as_deref()).await
+        }
+        Command::Export { product, odps, out } => {
+            let db = open_database(&config).await.map_err(|e| e.to_string())?;
+            agora::cli::export(&db, &product, odps, out.as_deref()).await
         }
     }
 }

@@ -188,6 +188,7 @@ fn router(
     Router::new()
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
+        .nest("/api/v1", crate::api::v1::router())
         .route("/auth/demo", post(auth_routes::demo))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/{provider}/start", post(auth_routes::start))

@@ -1,4 +1,5 @@
 //! Logging set-up in one place: readable lines in development, JSON lines with `AGORA_LOG_FORMAT=json`.
+//! Logs go to standard error, so `agora export` can print documents on standard output.
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter};
@@ -12,7 +13,9 @@ pub fn init(format: LogFormat) {
     });
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
-        LogFormat::Pretty => registry.with(fmt::layer().with_target(false)).try_init(),
+        LogFormat::Pretty => registry
+            .with(fmt::layer().with_target(false).with_writer(std::io::stderr))
+            .try_init(),
         LogFormat::Json => registry
             .with(
                 fmt::layer()

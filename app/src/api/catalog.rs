@@ -44,9 +44,10 @@ pub async fn get_home() -> Result<(Vec<DomainTile>, Vec<ProductCard>), AppError>
 pub async fn get_product_page(domain: String, product: String) -> Result<ProductPage, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    Ok(
-        mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product)
-            .await?
-            .into(),
-    )
+    let page = mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product).await?;
+    let may_edit = viewer.may_edit_product(page.owner_team_id)
+        && page.card.status != mesh::kinds::ProductStatus::Retired;
+    let mut dto: ProductPage = page.into();
+    dto.may_edit = may_edit;
+    Ok(dto)
 }

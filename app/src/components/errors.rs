@@ -42,3 +42,12 @@ pub fn NotFound() -> impl IntoView {
     crate::ssr::set_status(http::StatusCode::NOT_FOUND);
     view! { <NotFoundPanel what="this page".to_string()/> }
 }
+
+/// A tab's failed load. "Not found" is already shown by the product page around the tab.
+#[component]
+pub fn TabError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound(_) => ().into_any(),
+        other => view! { <ErrorPanel error=other/> }.into_any(),
+    }
+}

@@ -22,10 +22,13 @@ pub fn Field(
     #[prop(optional)] hint: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
+    /// Prefix of the element id, for pages with several forms that share field names.
+    #[prop(optional)]
+    form: &'static str,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field(name));
-    let id = format!("field-{name}");
+    let id = format!("{form}field-{name}");
     view! {
         <div>
             <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>

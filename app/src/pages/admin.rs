@@ -159,19 +159,19 @@ fn AdminOnly(o: AdminOverview, actions: Actions) -> impl IntoView {
             <div class="mt-4 grid gap-4 lg:grid-cols-2">
                 <ActionForm action=actions.create_domain attr:class="space-y-3 rounded-xl border border-slate-200 bg-white p-5">
                     <h3 class="font-semibold">"New domain"</h3>
-                    <Field label="Slug" name="slug" placeholder="e.g. product" required=true error=domain_error/>
-                    <Field label="Name" name="name" required=true error=domain_error/>
-                    <Field label="Description" name="description" error=domain_error/>
-                    <Field label="Parent domain (slug, optional)" name="parent" error=domain_error/>
+                    <Field form="domain-" label="Slug" name="slug" placeholder="e.g. product" required=true error=domain_error/>
+                    <Field form="domain-" label="Name" name="name" required=true error=domain_error/>
+                    <Field form="domain-" label="Description" name="description" error=domain_error/>
+                    <Field form="domain-" label="Parent domain (slug, optional)" name="parent" error=domain_error/>
                     <FormAlert error=domain_error/>
                     <button class=BUTTON>"Create domain"</button>
                 </ActionForm>
                 <ActionForm action=actions.create_team attr:class="space-y-3 rounded-xl border border-slate-200 bg-white p-5">
                     <h3 class="font-semibold">"New team"</h3>
-                    <Field label="Slug" name="slug" required=true error=team_error/>
-                    <Field label="Name" name="name" required=true error=team_error/>
-                    <Field label="Domain (slug)" name="domain" required=true error=team_error/>
-                    <Field label="Description" name="description" error=team_error/>
+                    <Field form="team-" label="Slug" name="slug" required=true error=team_error/>
+                    <Field form="team-" label="Name" name="name" required=true error=team_error/>
+                    <Field form="team-" label="Domain (slug)" name="domain" required=true error=team_error/>
+                    <Field form="team-" label="Description" name="description" error=team_error/>
                     <FormAlert error=team_error/>
                     <button class=BUTTON>"Create team"</button>
                 </ActionForm>

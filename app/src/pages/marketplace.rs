@@ -25,6 +25,12 @@ pub fn MarketplacePage() -> impl IntoView {
                     "Published and deprecated data products from every domain."
                 </p>
             </div>
+            <a
+                href="/products/new"
+                class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
+            >
+                "New data product"
+            </a>
         </div>
         <Suspense fallback=|| view! { <p class="mt-8 text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {

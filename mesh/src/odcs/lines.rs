@@ -99,16 +99,8 @@ impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, event: Event, mark: Marker) {
         let line = mark.line();
         match event {
-            Event::Scalar(value, ..) => {
-                if !self.node_starts(Some(&value), line) {
-                    self.value_ends();
-                }
-            }
-            Event::Alias(_) => {
-                if !self.node_starts(None, line) {
-                    self.value_ends();
-                }
-            }
+            Event::Scalar(value, ..) if !self.node_starts(Some(&value), line) => self.value_ends(),
+            Event::Alias(_) if !self.node_starts(None, line) => self.value_ends(),
             Event::MappingStart(..) => {
                 self.node_starts(None, line);
                 self.stack.push(Frame::Map {

@@ -14,15 +14,34 @@ struct Ids {
     marcus: i64,
     ana: i64,
     stewards_token: i64,
+    campaign_performance: i64,
 }
 
 struct Case {
-    /// Server function (POST /api/{name}).
+    /// Server function (POST /api/{name} with a form), or `METHOD /api/v1/...` (REST, JSON or YAML body).
     endpoint: &'static str,
     /// Someone signed in who may not do this.
     as_user: &'static str,
     form: fn(&Ids) -> Vec<(&'static str, String)>,
 }
+
+/// A REST case's body: JSON from the form pairs, or the raw `yaml` value.
+fn rest_body(form: &[(&str, String)]) -> (Option<serde_json::Value>, Option<String>) {
+    if let Some((_, yaml)) = form.iter().find(|(k, _)| *k == "yaml") {
+        return (None, Some(yaml.clone()));
+    }
+    if form.is_empty() {
+        return (None, None);
+    }
+    let map: serde_json::Map<String, serde_json::Value> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+        .collect();
+    (Some(serde_json::Value::Object(map)), None)
+}
+
+const CONTRACT: &str =
+    "apiVersion: v3.1.0\nkind: DataContract\nid: x\nversion: 1.0.0\nstatus: active\nschema: []\n";
 
 fn cases() -> Vec<Case> {
     vec![
@@ -96,6 +115,157 @@ fn cases() -> Vec<Case> {
             as_user: CONSUMER,
             form: |ids| vec![("id", ids.stewards_token.to_string())],
         },
+        // Data products: only members of the owning team (Marketing Analytics) may change Campaign Performance.
+        Case {
+            endpoint: "create_product",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![
+                    ("domain", "marketing".into()),
+                    ("owner_team", "marketing-analytics".into()),
+                    ("name", "Rogue".into()),
+                    ("summary", "x".into()),
+                    ("kind", "aggregate".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "update_product",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("name", "Mine".into()),
+                    ("summary", "x".into()),
+                    ("kind", "aggregate".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "add_port",
+            as_user: STEWARD,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("slug", "rogue".into()),
+                    ("name", "Rogue".into()),
+                    ("kind", "table".into()),
+                    ("location", "X".into()),
+                    ("approval_mode", "auto".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "remove_port",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("slug", "warehouse".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "import_contract",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("yaml", CONTRACT.into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "edit_contract_terms",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("usage", "anything".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "publish_product",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("version", "9.0.0".into()),
+                    ("summary", "x".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "deprecate_product",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.campaign_performance.to_string()),
+                    ("sunset_date", "2099-01-01".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "retire_product",
+            as_user: STEWARD,
+            form: |ids| vec![("id", ids.campaign_performance.to_string())],
+        },
+        Case {
+            endpoint: "PATCH /api/v1/products/marketing/campaign-performance",
+            as_user: CONSUMER,
+            form: |_| vec![("name", "Mine".into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/publish",
+            as_user: CONSUMER,
+            form: |_| vec![("version", "9.0.0".into()), ("summary", "x".into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/ports",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![
+                    ("slug", "rogue".into()),
+                    ("name", "Rogue".into()),
+                    ("kind", "table".into()),
+                    ("location", "X".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "DELETE /api/v1/products/marketing/campaign-performance/ports/warehouse",
+            as_user: CONSUMER,
+            form: |_| vec![],
+        },
+        Case {
+            endpoint: "PUT /api/v1/products/marketing/campaign-performance/contract",
+            as_user: CONSUMER,
+            form: |_| vec![("yaml", CONTRACT.into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/deprecate",
+            as_user: STEWARD,
+            form: |_| vec![("sunsetDate", "2099-01-01".into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/retire",
+            as_user: CONSUMER,
+            form: |_| vec![],
+        },
+        Case {
+            endpoint: "POST /api/v1/products",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![
+                    ("domain", "marketing".into()),
+                    ("ownerTeam", "marketing-analytics".into()),
+                    ("name", "Rogue".into()),
+                    ("summary", "x".into()),
+                    ("kind", "aggregate".into()),
+                ]
+            },
+        },
     ]
 }
 
@@ -143,6 +313,46 @@ async fn ids(app: &TestApp) -> Ids {
         marcus: user("marcus.bell@northwind.example").await,
         ana: user(CONSUMER).await,
         stewards_token: ApiToken::find().one(db).await.unwrap().unwrap().id,
+        campaign_performance: DataProduct::find()
+            .filter(data_product::Column::Slug.eq("campaign-performance"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, String)],
+    pairs: &[(&str, &str)],
+) -> (u16, String) {
+    match endpoint.split_once(' ') {
+        None => {
+            let (status, body) = app.call(client, endpoint, pairs).await;
+            (status, body.to_string())
+        }
+        Some((method, path)) => {
+            let method: reqwest::Method = method.parse().unwrap();
+            let mut request = client.request(method, app.url(path));
+            match rest_body(form) {
+                (Some(json), _) => request = request.json(&json),
+                (_, Some(yaml)) => {
+                    request = request
+                        .header("content-type", "application/yaml")
+                        .body(yaml)
+                }
+                _ => {}
+            }
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.text().await.unwrap_or_default(),
+            )
+        }
     }
 }
 
@@ -156,7 +366,7 @@ async fn every_mutation_refuses_those_without_the_right_and_changes_nothing() {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let client = app.client_as(case.as_user).await;
             let before = fingerprint(&app.db.db).await;
-            let (status, body) = app.call(&client, case.endpoint, &pairs).await;
+            let (status, body) = send(&app, &client, case.endpoint, &form, &pairs).await;
             assert_eq!(
                 status,
                 403,
@@ -165,7 +375,7 @@ async fn every_mutation_refuses_those_without_the_right_and_changes_nothing() {
                 case.endpoint,
                 case.as_user
             );
-            let (status, _) = app.call(&anonymous, case.endpoint, &pairs).await;
+            let (status, _) = send(&app, &anonymous, case.endpoint, &form, &pairs).await;
             assert_eq!(
                 status,
                 401,

@@ -7,3 +7,4 @@ mod health;
 mod helpers;
 mod oidc;
 mod pages;
+mod products;

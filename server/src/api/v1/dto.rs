@@ -1,0 +1,254 @@
+//! What the API sends and accepts, with their OpenAPI schemas.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductSummary {
+    pub domain: String,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    /// source-aligned | aggregate | consumer-aligned
+    pub kind: String,
+    /// draft | published | deprecated | retired
+    pub status: String,
+    pub version: String,
+    pub owner_team: String,
+    pub tags: Vec<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<mesh::catalog::ProductCard> for ProductSummary {
+    fn from(c: mesh::catalog::ProductCard) -> Self {
+        Self {
+            domain: c.domain_slug,
+            slug: c.slug,
+            name: c.name,
+            summary: c.summary,
+            kind: c.kind.as_str().into(),
+            status: c.status.as_str().into(),
+            version: c.version,
+            owner_team: c.team_slug,
+            tags: c.tags,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Port {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// table | view | topic | file | api
+    pub kind: String,
+    pub location: String,
+    /// manual | auto
+    pub approval_mode: String,
+    /// The ODCS id of the contract served on this port.
+    pub contract: Option<String>,
+}
+
+impl From<mesh::product_views::PortRow> for Port {
+    fn from(r: mesh::product_views::PortRow) -> Self {
+        Self {
+            slug: r.port.slug,
+            name: r.port.name,
+            description: r.port.description,
+            kind: r.port.kind.as_str().into(),
+            location: r.port.location,
+            approval_mode: r.port.approval_mode.as_str().into(),
+            contract: r.contract,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductDetail {
+    #[serde(flatten)]
+    pub summary: ProductSummary,
+    /// Markdown documentation.
+    pub description: String,
+    pub owners: Vec<Person>,
+    pub ports: Vec<Port>,
+    pub sunset_date: Option<NaiveDate>,
+    /// `domain/product` of the replacement of a deprecated product.
+    pub replacement: Option<String>,
+    pub has_pii: bool,
+    pub sla_availability: Option<f64>,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewProduct {
+    pub domain: String,
+    pub owner_team: String,
+    pub name: String,
+    /// Derived from the name when absent.
+    #[serde(default)]
+    pub slug: String,
+    pub summary: String,
+    /// source-aligned | aggregate | consumer-aligned
+    pub kind: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Markdown documentation.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Fields to change; absent fields keep their value.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProductPatch {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub kind: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewPort {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub location: String,
+    #[serde(default = "manual")]
+    pub approval_mode: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn manual() -> String {
+    "manual".into()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Publish {
+    pub version: String,
+    /// What changed, for subscribers.
+    pub summary: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Deprecate {
+    /// YYYY-MM-DD, in the future.
+    pub sunset_date: String,
+    /// `domain/product`
+    #[serde(default)]
+    pub replacement: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// breaking | minor | patch
+    pub level: String,
+    pub path: String,
+    pub what: String,
+}
+
+impl From<mesh::diff::Change> for Change {
+    fn from(c: mesh::diff::Change) -> Self {
+        Self {
+            level: serde_json::to_value(c.level)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            path: c.path,
+            what: c.what,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Version {
+    pub version: String,
+    pub summary: String,
+    /// initial | major | minor | patch
+    pub bump: String,
+    pub breaking: bool,
+    pub changes: Vec<Change>,
+    pub published_by: Option<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+impl From<mesh::versions::VersionView> for Version {
+    fn from(v: mesh::versions::VersionView) -> Self {
+        Self {
+            version: v.version,
+            summary: v.summary,
+            bump: v.bump,
+            breaking: v.breaking,
+            changes: v.changes.into_iter().map(Into::into).collect(),
+            published_by: v.published_by,
+            published_at: v.published_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Proposal {
+    pub current_version: String,
+    pub last_published: Option<String>,
+    /// major | minor | patch (absent before the first publication)
+    pub bump: Option<String>,
+    pub suggested: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    /// The contract's ODCS id.
+    pub id: String,
+    /// created | updated | unchanged
+    pub outcome: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only products of this domain (slug).
+    pub domain: Option<String>,
+    /// Text in name, summary, domain, team or tags.
+    pub q: Option<String>,
+    /// Include retired products.
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContractQuery {
+    /// ODCS id of the contract (the first one when absent).
+    pub id: Option<String>,
+    /// yaml (default) or json
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Serve the contract on this output port.
+    pub port: Option<String>,
+}

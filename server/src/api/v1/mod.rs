@@ -1,0 +1,104 @@
+//! Version 1 of the API.
+pub mod docs;
+pub mod dto;
+pub mod extract;
+pub mod products;
+
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Agora API",
+        version = "1",
+        description = "Data products, their ports, versions and ODCS data contracts. Authenticate with \
+                       `Authorization: Bearer <token>` (tokens are created at /settings/tokens); reads of the \
+                       public marketplace need none. Errors are RFC 9457 problem documents."
+    ),
+    paths(
+        products::list,
+        products::create,
+        products::get_one,
+        products::patch,
+        products::publish,
+        products::versions,
+        products::proposal,
+        products::deprecate,
+        products::retire,
+        products::ports,
+        products::add_port,
+        products::remove_port,
+        products::get_contract,
+        products::put_contract,
+        products::odps,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "products", description = "Data products, ports, versions and contracts"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("agora token")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/docs", get(docs::page))
+        .route("/products", get(products::list).post(products::create))
+        .route(
+            "/products/{domain}/{product}",
+            get(products::get_one).patch(products::patch),
+        )
+        .route(
+            "/products/{domain}/{product}/publish",
+            post(products::publish),
+        )
+        .route(
+            "/products/{domain}/{product}/versions",
+            get(products::versions),
+        )
+        .route(
+            "/products/{domain}/{product}/proposal",
+            get(products::proposal),
+        )
+        .route(
+            "/products/{domain}/{product}/deprecate",
+            post(products::deprecate),
+        )
+        .route(
+            "/products/{domain}/{product}/retire",
+            post(products::retire),
+        )
+        .route(
+            "/products/{domain}/{product}/ports",
+            get(products::ports).post(products::add_port),
+        )
+        .route(
+            "/products/{domain}/{product}/ports/{port}",
+            axum::routing::delete(products::remove_port),
+        )
+        .route(
+            "/products/{domain}/{product}/contract",
+            get(products::get_contract).put(products::put_contract),
+        )
+        .route("/products/{domain}/{product}/odps", get(products::odps))
+}
