@@ -64,6 +64,10 @@ export default defineConfig({
         AGORA_AUTH_SSO_LABEL: 'Company SSO',
         // The personas stay available for journeys that need a given role.
         AGORA_DEMO_LOGIN: 'true',
+        // Expiry and reminders run every second, so a journey can see the job's effect.
+        AGORA_JOB_INTERVAL_SECONDS: '1',
+        // The journeys sign in many times from one address.
+        AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE: '1000',
       },
     },
   ],

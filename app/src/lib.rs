@@ -18,11 +18,13 @@ use crate::components::errors::NotFound;
 use crate::components::layout::Layout;
 use crate::pages::product::{
     contract::ContractTab, edit::EditTab, overview::OverviewTab, ports::PortsTab,
-    quality::QualityTab, schema::SchemaTab, versions::VersionsTab, ProductShell,
+    quality::QualityTab, schema::SchemaTab, subscribe::SubscribeTab, versions::VersionsTab,
+    ProductShell,
 };
 use crate::pages::{
-    admin::AdminPage, home::HomePage, login::LoginPage, marketplace::MarketplacePage,
-    new_product::NewProductPage, tokens::TokensPage,
+    admin::AdminPage, home::HomePage, inbox::InboxPage, login::LoginPage,
+    marketplace::MarketplacePage, new_product::NewProductPage, subscriptions::SubscriptionsPage,
+    tokens::TokensPage, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app (server side only).
@@ -76,10 +78,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("ports") view=PortsTab/>
                         <Route path=path!("versions") view=VersionsTab/>
                         <Route path=path!("edit") view=EditTab/>
+                        <Route path=path!("subscribe") view=SubscribeTab/>
                     </ParentRoute>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -91,6 +91,8 @@ pub struct ProductPage {
     pub card: ProductCard,
     /// The viewer may edit this product (member of the owning team).
     pub may_edit: bool,
+    /// Active subscribers.
+    pub subscribers: u64,
     pub docs_html: String,
     pub owners: Vec<Person>,
     pub ports: Vec<Port>,
@@ -345,6 +347,7 @@ mod from_mesh {
             Self {
                 card: p.card.into(),
                 may_edit: false,
+                subscribers: 0,
                 docs_html: p.docs_html,
                 owners: p.owners.into_iter().map(Into::into).collect(),
                 ports: p.ports.into_iter().map(Into::into).collect(),
@@ -630,4 +633,123 @@ pub struct AdminOverview {
     pub domains: Vec<AdminDomain>,
     pub teams: Vec<AdminTeam>,
     pub people: Vec<AdminPerson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub status: String,
+    pub status_label: String,
+    pub product_href: String,
+    pub product_name: String,
+    pub port_name: String,
+    pub port_location: String,
+    pub approval_mode: String,
+    pub consumer_team: String,
+    /// (href, name) of the consuming product.
+    pub consumer_product: Option<(String, String)>,
+    pub requester: Option<String>,
+    pub purpose: String,
+    pub end_date: Option<NaiveDate>,
+    pub renewal_until: Option<NaiveDate>,
+    pub decision_note: String,
+    pub decided_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubscribeOptions {
+    pub product_name: String,
+    /// (port id, name, kind label, approval label)
+    pub ports: Vec<(i64, String, String, String)>,
+    /// The viewer's teams: (slug, name)
+    pub teams: Vec<(String, String)>,
+    /// Products of the viewer's teams: (domain/slug, name)
+    pub products: Vec<(String, String)>,
+    pub usage: String,
+    pub limitations: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub notifications: Vec<NotificationRow>,
+    pub pending: Vec<SubscriptionRow>,
+    pub active: Vec<SubscriptionRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub event_type: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub team: String,
+    pub url: String,
+    pub event_types: Vec<String>,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Webhooks {
+    pub hooks: Vec<WebhookRow>,
+    /// Teams the viewer owns: (slug, name)
+    pub teams: Vec<(String, String)>,
+    pub event_types: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub url: String,
+    pub secret: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lineage {
+    pub upstream: Vec<(ProductLink, String)>,
+    pub downstream: Vec<(ProductLink, String)>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<mesh::subscriptions::SubscriptionView> for SubscriptionRow {
+    fn from(v: mesh::subscriptions::SubscriptionView) -> Self {
+        Self {
+            id: v.sub.id,
+            status: v.sub.status.as_str().into(),
+            status_label: v.sub.status.label().into(),
+            product_href: format!("/products/{}/{}", v.product_domain, v.product_slug),
+            product_name: v.product_name,
+            port_name: v.port_name,
+            port_location: v.port_location,
+            approval_mode: v.approval_mode.as_str().into(),
+            consumer_team: v.consumer_team_name,
+            consumer_product: v
+                .consumer_product
+                .map(|(r, n)| (format!("/products/{r}"), n)),
+            requester: v.requester_name,
+            purpose: v.sub.purpose,
+            end_date: v.sub.end_date,
+            renewal_until: v.sub.renewal_until,
+            decision_note: v.sub.decision_note,
+            decided_by: v.decided_by_name,
+            created_at: v.sub.created_at,
+        }
+    }
 }

@@ -40,6 +40,7 @@ pub struct Person {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PortView {
+    pub id: i64,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -294,6 +295,7 @@ pub async fn product_page(
         .await?
         .into_iter()
         .map(|p| PortView {
+            id: p.id,
             slug: p.slug,
             name: p.name,
             description: p.description,
@@ -389,6 +391,46 @@ pub async fn domain_tiles(db: &impl ConnectionTrait) -> Result<Vec<DomainTile>> 
             slug: d.slug,
             name: d.name,
             description: d.description,
+        })
+        .collect())
+}
+
+/// Products owned by the given teams (by slug), as (`domain/slug`, name), for "consuming product" choices.
+pub async fn products_of_teams(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_slugs: &[String],
+) -> Result<Vec<(String, String)>> {
+    let teams = Team::find()
+        .filter(team::Column::Slug.is_in(team_slugs.to_vec()))
+        .all(db)
+        .await?;
+    let products = DataProduct::find()
+        .filter(
+            data_product::Column::OwnerTeamId.is_in(teams.iter().map(|t| t.id).collect::<Vec<_>>()),
+        )
+        .filter(data_product::Column::Status.ne(ProductStatus::Retired))
+        .order_by_asc(data_product::Column::Name)
+        .all(db)
+        .await?;
+    let domains: HashMap<i64, String> = Domain::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.slug))
+        .collect();
+    Ok(products
+        .into_iter()
+        .filter(|p| viewer.may_see_product(p.status, p.owner_team_id))
+        .map(|p| {
+            (
+                format!(
+                    "{}/{}",
+                    domains.get(&p.domain_id).cloned().unwrap_or_default(),
+                    p.slug
+                ),
+                p.name,
+            )
         })
         .collect())
 }

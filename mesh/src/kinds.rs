@@ -132,3 +132,15 @@ mod tests {
         );
     }
 }
+
+vocabulary!(
+    /// Where an access agreement stands.
+    SubscriptionStatus {
+        Requested = "requested" / "Requested",
+        Approved = "approved" / "Active",
+        Rejected = "rejected" / "Rejected",
+        Cancelled = "cancelled" / "Cancelled",
+        Revoked = "revoked" / "Revoked",
+        Expired = "expired" / "Expired",
+    }
+);

@@ -14,6 +14,7 @@ pub mod error;
 pub mod identity;
 pub mod kinds;
 pub mod markdown;
+pub mod notifications;
 pub mod odcs;
 pub mod odps;
 pub mod product_views;
@@ -21,10 +22,12 @@ pub mod products;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
+pub mod subscriptions;
 pub mod tags;
 pub mod tokens;
 pub mod validate;
 pub mod versions;
+pub mod webhooks;
 
 #[cfg(feature = "testing")]
 pub mod testing;

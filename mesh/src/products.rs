@@ -511,3 +511,21 @@ pub async fn creation_options(
         teams,
     ))
 }
+
+/// The id of output port `port` of `domain/product`, as the viewer may see it.
+pub async fn port_id(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    domain: &str,
+    product: &str,
+    port: &str,
+) -> Result<i64> {
+    let p = crate::catalog::find_product(db, viewer, domain, product).await?;
+    OutputPort::find()
+        .filter(output_port::Column::ProductId.eq(p.id))
+        .filter(output_port::Column::Slug.eq(port))
+        .one(db)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| Error::not_found(format!("output port `{port}` of {domain}/{product}")))
+}

@@ -26,6 +26,31 @@ pub struct SeedFile {
     pub domains: Vec<SeedDomain>,
     pub teams: Vec<SeedTeam>,
     pub products: Vec<SeedProduct>,
+    #[serde(default)]
+    pub subscriptions: Vec<SeedSubscription>,
+}
+
+/// A seeded access agreement (approved unless `status` says `requested`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSubscription {
+    /// `domain/product`
+    pub product: String,
+    pub port: String,
+    pub team: String,
+    /// The consuming product, `domain/product`.
+    #[serde(rename = "for")]
+    pub consumer_product: Option<String>,
+    pub requester: String,
+    pub purpose: String,
+    #[serde(default = "approved")]
+    pub status: crate::kinds::SubscriptionStatus,
+    /// The agreement ends this many days from now.
+    pub end_in_days: Option<i64>,
+}
+
+fn approved() -> crate::kinds::SubscriptionStatus {
+    crate::kinds::SubscriptionStatus::Approved
 }
 
 /// A seeded person offered for demo sign-in, with the role they play.
@@ -141,14 +166,15 @@ pub struct SeedReport {
     pub products: usize,
     pub ports: usize,
     pub contracts: usize,
+    pub subscriptions: usize,
 }
 
 impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} domains, {} teams, {} data products, {} output ports, {} data contracts created",
-            self.users, self.domains, self.teams, self.products, self.ports, self.contracts
+            "{} users, {} domains, {} teams, {} data products, {} output ports, {} data contracts, {} subscriptions created",
+            self.users, self.domains, self.teams, self.products, self.ports, self.contracts, self.subscriptions
         )
     }
 }
@@ -408,6 +434,67 @@ async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<SeedReport> 
             replacements.push((product.clone(), r.clone()));
         }
         products.insert(key, product.id);
+    }
+    for s in &file.subscriptions {
+        let at = |what: &str| format!("subscriptions.{}.{what}", s.product);
+        let product_id = *products
+            .get(&s.product)
+            .ok_or_else(|| Error::invalid(at("product"), "unknown product"))?;
+        let port = OutputPort::find()
+            .filter(output_port::Column::ProductId.eq(product_id))
+            .filter(output_port::Column::Slug.eq(s.port.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::invalid(at("port"), format!("no port `{}`", s.port)))?;
+        let team_id = *teams
+            .get(s.team.as_str())
+            .ok_or_else(|| Error::invalid(at("team"), format!("unknown team `{}`", s.team)))?;
+        let exists = Subscription::find()
+            .filter(subscription::Column::PortId.eq(port.id))
+            .filter(subscription::Column::ConsumerTeamId.eq(team_id))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let consumer_product_id = match &s.consumer_product {
+            Some(p) => Some(
+                *products
+                    .get(p)
+                    .ok_or_else(|| Error::invalid(at("for"), format!("unknown product `{p}`")))?,
+            ),
+            None => None,
+        };
+        let requester = *users.get(s.requester.as_str()).ok_or_else(|| {
+            Error::invalid(at("requester"), format!("unknown user `{}`", s.requester))
+        })?;
+        let created = now - Duration::days(60);
+        let approved = s.status == crate::kinds::SubscriptionStatus::Approved;
+        subscription::ActiveModel {
+            port_id: Set(port.id),
+            product_id: Set(product_id),
+            consumer_team_id: Set(team_id),
+            consumer_product_id: Set(consumer_product_id),
+            requester_id: Set(Some(requester)),
+            purpose: Set(s.purpose.clone()),
+            accepted_terms: Set(true),
+            status: Set(s.status),
+            end_date: Set(s
+                .end_in_days
+                .map(|d| (now + Duration::days(d)).date_naive())),
+            renewal_until: Set(None),
+            decided_by: Set(None),
+            decided_at: Set(approved.then_some(created)),
+            decision_note: Set(String::new()),
+            reminder_sent_at: Set(None),
+            created_at: Set(created),
+            updated_at: Set(created),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        report.subscriptions += 1;
     }
     for (product, target) in replacements {
         let id = *products.get(&target).ok_or_else(|| {

@@ -233,7 +233,16 @@ pub async fn publish(
     }
     active.published_at = Set(Some(now));
     active.updated_at = Set(now);
-    active.update(&tx).await?;
+    let published = active.update(&tx).await?;
+    if breaking {
+        crate::subscriptions::announce_breaking_change(
+            &tx,
+            &published,
+            &version,
+            &proposal.changes,
+        )
+        .await?;
+    }
     audit::record(&tx, Entry {
         actor_id: viewer.user_id,
         action: "product.published",

@@ -277,3 +277,68 @@ pub enum ProductVersions {
     PublishedBy,
     CreatedAt,
 }
+
+#[derive(DeriveIden)]
+pub enum Subscriptions {
+    Table,
+    Id,
+    PortId,
+    ProductId,
+    ConsumerTeamId,
+    ConsumerProductId,
+    RequesterId,
+    Purpose,
+    AcceptedTerms,
+    Status,
+    EndDate,
+    RenewalUntil,
+    DecidedBy,
+    DecidedAt,
+    DecisionNote,
+    ReminderSentAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum Notifications {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    Title,
+    Body,
+    Link,
+    ReadAt,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum Webhooks {
+    Table,
+    Id,
+    TeamId,
+    Url,
+    Secret,
+    EventTypes,
+    Active,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum WebhookDeliveries {
+    Table,
+    Id,
+    WebhookId,
+    EventId,
+    EventType,
+    Payload,
+    Status,
+    Attempts,
+    LastStatusCode,
+    LastError,
+    NextAttemptAt,
+    LeaseUntil,
+    CreatedAt,
+    DeliveredAt,
+}

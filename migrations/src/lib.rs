@@ -7,6 +7,7 @@ mod idents;
 mod m20261125_000001_core;
 mod m20261125_000002_identity;
 mod m20261125_000003_contracts;
+mod m20261125_000004_subscriptions;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_core::Migration),
             Box::new(m20261125_000002_identity::Migration),
             Box::new(m20261125_000003_contracts::Migration),
+            Box::new(m20261125_000004_subscriptions::Migration),
         ]
     }
 }

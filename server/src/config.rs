@@ -30,6 +30,10 @@ pub struct Config {
     pub site_root: String,
     /// Sign-in, sessions and request safety.
     pub auth: AuthConfig,
+    /// `AGORA_EXPIRY_REMINDER_DAYS`: remind consumers this many days before a subscription ends (default 14).
+    pub reminder_days: i64,
+    /// `AGORA_JOB_INTERVAL_SECONDS`: how often expiry, reminders and clean-up run (default 60).
+    pub job_interval_seconds: u64,
     /// `AGORA_RATE_LIMIT_PER_MINUTE` (mutations per session, token or IP; default 300) and
     /// `AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE` (sign-in attempts per IP; default 30).
     pub rate_limits: RateLimits,
@@ -135,6 +139,8 @@ impl Config {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             auth,
             rate_limits,
+            reminder_days: number(&get, "AGORA_EXPIRY_REMINDER_DAYS", 14)?,
+            job_interval_seconds: number(&get, "AGORA_JOB_INTERVAL_SECONDS", 60)?,
         })
     }
 }

@@ -3,6 +3,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod problem;
 pub mod ratelimit;
 pub mod routes;

@@ -109,7 +109,14 @@ impl Application {
         let limiters = Limiters::new(&config.rate_limits);
         let ctx = AppContext { db, site };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
-        spawn_housekeeping(ctx.db.clone(), limiters);
+        crate::jobs::spawn(
+            ctx.db.clone(),
+            limiters,
+            crate::jobs::JobSettings {
+                reminder_days: config.reminder_days,
+                interval_seconds: config.job_interval_seconds,
+            },
+        );
         Ok(Self {
             listener,
             router,
@@ -151,20 +158,6 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build()
-}
-
-/// Every ten minutes: drop expired sessions and idle rate-limit keys.
-fn spawn_housekeeping(db: mesh::DatabaseConnection, limiters: Arc<Limiters>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            if let Err(err) = mesh::sessions::purge_expired(&db).await {
-                tracing::warn!(error = %err, "purging expired sessions failed");
-            }
-            limiters.shrink();
-        }
-    });
 }
 
 fn router(

@@ -47,7 +47,9 @@ pub async fn get_product_page(domain: String, product: String) -> Result<Product
     let page = mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product).await?;
     let may_edit = viewer.may_edit_product(page.owner_team_id)
         && page.card.status != mesh::kinds::ProductStatus::Retired;
+    let subscribers = mesh::subscriptions::subscriber_count(&ctx.db, page.card.id).await?;
     let mut dto: ProductPage = page.into();
     dto.may_edit = may_edit;
+    dto.subscribers = subscribers;
     Ok(dto)
 }

@@ -49,7 +49,26 @@ fn Header() -> impl IntoView {
 /// "Sign in", or the signed-in person with their menu (a `<details>`, so it works without JavaScript).
 #[component]
 fn Account() -> impl IntoView {
+    // Both resources are created here, unconditionally and in the same order on the server and in the
+    // browser, so hydration pairs each with its serialized value.
     let me = Resource::new(|| (), |_| whoami());
+    let tick = RwSignal::new(0u32);
+    let unread = Resource::new(
+        move || tick.get(),
+        |_| crate::api::subscriptions::get_unread_count(),
+    );
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || tick.update(|t| *t += 1),
+            std::time::Duration::from_secs(30),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    }
     let location = use_location();
     let sign_in = move || {
         let path = location.pathname.get();
@@ -71,11 +90,33 @@ fn Account() -> impl IntoView {
         <Suspense fallback=sign_in>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) => view! { <UserMenu me/> }.into_any(),
+                    Ok(Some(me)) => view! { <Bell unread/> <UserMenu me/> }.into_any(),
                     _ => sign_in().into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Unread notifications (the count refreshes every 30 seconds once hydrated).
+#[component]
+fn Bell(unread: Resource<Result<u64, crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <a href="/inbox" class="relative ml-1 rounded-md p-1.5 text-slate-600 hover:bg-slate-100" aria-label="Notifications" data-testid="bell">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" class="h-5 w-5">
+                <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0"/>
+            </svg>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let n = unread.await.unwrap_or(0);
+                    (n > 0).then(|| view! {
+                        <span class="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-rose-600 px-1 text-center text-[10px] font-bold leading-[1.1rem] text-white" data-testid="unread">
+                            {n}
+                        </span>
+                    })
+                })}
+            </Transition>
+        </a>
     }
 }
 
@@ -101,7 +142,9 @@ fn UserMenu(me: Me) -> impl IntoView {
                     {me.is_steward.then_some(" · steward")}
                     {me.is_admin.then_some(" · admin")}
                 </p>
+                <a href="/subscriptions" class="block px-3 py-1.5 hover:bg-slate-50">"My subscriptions"</a>
                 <a href="/settings/tokens" class="block px-3 py-1.5 hover:bg-slate-50">"API tokens"</a>
+                {me.owns_teams.then(|| view! { <a href="/settings/webhooks" class="block px-3 py-1.5 hover:bg-slate-50">"Team webhooks"</a> })}
                 {(me.is_admin || me.owns_teams).then(|| view! {
                     <a href="/admin" class="block px-3 py-1.5 hover:bg-slate-50">"Teams & administration"</a>
                 })}

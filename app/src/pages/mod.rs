@@ -1,7 +1,10 @@
 pub mod admin;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod marketplace;
 pub mod new_product;
 pub mod product;
+pub mod subscriptions;
 pub mod tokens;
+pub mod webhooks;

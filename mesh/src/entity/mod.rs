@@ -12,13 +12,17 @@ pub mod domain;
 pub mod identity;
 pub mod login_state;
 pub mod membership;
+pub mod notification;
 pub mod output_port;
 pub mod product_tag;
 pub mod product_version;
 pub mod session;
+pub mod subscription;
 pub mod tag;
 pub mod team;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;
 
 pub mod prelude {
     pub use super::api_token::{self, Entity as ApiToken};
@@ -34,11 +38,15 @@ pub mod prelude {
     pub use super::identity::{self, Entity as Identity};
     pub use super::login_state::{self, Entity as LoginState};
     pub use super::membership::{self, Entity as Membership};
+    pub use super::notification::{self, Entity as Notification};
     pub use super::output_port::{self, Entity as OutputPort};
     pub use super::product_tag::{self, Entity as ProductTag};
     pub use super::product_version::{self, Entity as ProductVersion};
     pub use super::session::{self, Entity as Session};
+    pub use super::subscription::{self, Entity as Subscription};
     pub use super::tag::{self, Entity as Tag};
     pub use super::team::{self, Entity as Team};
     pub use super::user::{self, Entity as User};
+    pub use super::webhook::{self, Entity as Webhook};
+    pub use super::webhook_delivery::{self, Entity as WebhookDelivery};
 }

@@ -15,6 +15,14 @@ struct Ids {
     ana: i64,
     stewards_token: i64,
     campaign_performance: i64,
+    /// CX Insights asks Marketing Analytics for Customer Segments (seeded, requested).
+    pending_request: i64,
+    /// CX Insights uses Logistics' Returns (seeded, approved).
+    active_subscription: i64,
+    /// A webhook of Marketing Analytics.
+    marketing_webhook: i64,
+    /// The API port of Campaign Performance.
+    campaign_api_port: i64,
 }
 
 struct Case {
@@ -211,6 +219,105 @@ fn cases() -> Vec<Case> {
             as_user: STEWARD,
             form: |ids| vec![("id", ids.campaign_performance.to_string())],
         },
+        // Subscriptions: producers decide and revoke, consumers cancel and renew, each for their own team.
+        Case {
+            endpoint: "request_access",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("port_id", ids.campaign_api_port.to_string()),
+                    ("consumer_team", "sales-ops".into()),
+                    ("purpose", "Not my team at all".into()),
+                    ("accept_terms", "on".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "decide_request",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.pending_request.to_string()),
+                    ("decision", "approve".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "decide_request",
+            as_user: STEWARD,
+            form: |ids| {
+                vec![
+                    ("id", ids.pending_request.to_string()),
+                    ("decision", "approve".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "cancel_subscription",
+            as_user: OWNER,
+            form: |ids| vec![("id", ids.pending_request.to_string())],
+        },
+        Case {
+            endpoint: "revoke_subscription",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.active_subscription.to_string()),
+                    ("reason", "x".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "renew_subscription",
+            as_user: OWNER,
+            form: |ids| {
+                vec![
+                    ("id", ids.active_subscription.to_string()),
+                    ("until", "2099-01-01".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "decide_renewal",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("id", ids.active_subscription.to_string()),
+                    ("decision", "approve".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "create_webhook",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![
+                    ("team", "marketing-analytics".into()),
+                    ("url", "https://evil.example".into()),
+                    ("event_types", "*".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "delete_webhook",
+            as_user: STEWARD,
+            form: |ids| vec![("id", ids.marketing_webhook.to_string())],
+        },
+        Case {
+            endpoint: "POST /api/v1/subscriptions/{pending}/approve",
+            as_user: CONSUMER,
+            form: |_| vec![("note", "mine".into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/subscriptions/{active}/revoke",
+            as_user: CONSUMER,
+            form: |_| vec![("note", "x".into())],
+        },
+        Case {
+            endpoint: "POST /api/v1/subscriptions/{pending}/cancel",
+            as_user: OWNER,
+            form: |_| vec![],
+        },
         Case {
             endpoint: "PATCH /api/v1/products/marketing/campaign-performance",
             as_user: CONSUMER,
@@ -320,11 +427,59 @@ async fn ids(app: &TestApp) -> Ids {
             .unwrap()
             .unwrap()
             .id,
+        pending_request: Subscription::find()
+            .filter(subscription::Column::Status.eq(mesh::kinds::SubscriptionStatus::Requested))
+            .filter(subscription::Column::ConsumerTeamId.eq(team("cx-insights").await))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        active_subscription: Subscription::find()
+            .filter(subscription::Column::Status.eq(mesh::kinds::SubscriptionStatus::Approved))
+            .filter(subscription::Column::ConsumerTeamId.eq(team("cx-insights").await))
+            .filter(subscription::Column::ConsumerProductId.is_null())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        campaign_api_port: OutputPort::find()
+            .filter(output_port::Column::Slug.eq("api"))
+            .filter(
+                output_port::Column::ProductId.eq(DataProduct::find()
+                    .filter(data_product::Column::Slug.eq("campaign-performance"))
+                    .one(db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id),
+            )
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        marketing_webhook: {
+            let dan = app.client_as(OWNER).await;
+            app.call(
+                &dan,
+                "create_webhook",
+                &[
+                    ("team", "marketing-analytics"),
+                    ("url", "https://hooks.example/x"),
+                    ("event_types", "*"),
+                ],
+            )
+            .await;
+            Webhook::find().one(db).await.unwrap().unwrap().id
+        },
     }
 }
 
 async fn send(
     app: &TestApp,
+    ids: &Ids,
     client: &reqwest::Client,
     endpoint: &str,
     form: &[(&str, String)],
@@ -337,7 +492,10 @@ async fn send(
         }
         Some((method, path)) => {
             let method: reqwest::Method = method.parse().unwrap();
-            let mut request = client.request(method, app.url(path));
+            let path = path
+                .replace("{pending}", &ids.pending_request.to_string())
+                .replace("{active}", &ids.active_subscription.to_string());
+            let mut request = client.request(method, app.url(&path));
             match rest_body(form) {
                 (Some(json), _) => request = request.json(&json),
                 (_, Some(yaml)) => {
@@ -366,7 +524,7 @@ async fn every_mutation_refuses_those_without_the_right_and_changes_nothing() {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let client = app.client_as(case.as_user).await;
             let before = fingerprint(&app.db.db).await;
-            let (status, body) = send(&app, &client, case.endpoint, &form, &pairs).await;
+            let (status, body) = send(&app, &ids, &client, case.endpoint, &form, &pairs).await;
             assert_eq!(
                 status,
                 403,
@@ -375,7 +533,7 @@ async fn every_mutation_refuses_those_without_the_right_and_changes_nothing() {
                 case.endpoint,
                 case.as_user
             );
-            let (status, _) = send(&app, &anonymous, case.endpoint, &form, &pairs).await;
+            let (status, _) = send(&app, &ids, &anonymous, case.endpoint, &form, &pairs).await;
             assert_eq!(
                 status,
                 401,

@@ -98,6 +98,11 @@ pub async fn spawn_app_with(db: TestDb, env: &[(&str, &str)]) -> TestApp {
     vars.insert("DATABASE_URL".into(), db.url.clone());
     vars.entry("AGORA_ADDR".into())
         .or_insert_with(|| "127.0.0.1:0".into());
+    // Tests sign in many times from one address; the rate-limit test sets its own limits.
+    vars.entry("AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE".into())
+        .or_insert_with(|| "100000".into());
+    vars.entry("AGORA_RATE_LIMIT_PER_MINUTE".into())
+        .or_insert_with(|| "100000".into());
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     mesh::seed::seed_demo(&db.db).await.expect("seed");
     let app = Application::build(config).await.expect("app builds");

@@ -8,3 +8,4 @@ mod helpers;
 mod oidc;
 mod pages;
 mod products;
+mod subscriptions;

@@ -5,6 +5,7 @@ pub mod overview;
 pub mod ports;
 pub mod quality;
 pub mod schema;
+pub mod subscribe;
 pub mod versions;
 
 use leptos::prelude::*;
@@ -65,6 +66,7 @@ fn Header(page: ProductPage) -> impl IntoView {
     let card = page.card;
     let updated = card.updated_at.format("%e %b %Y").to_string();
     let status = card.status.clone();
+    let subscribe_href = format!("/products/{}/{}/subscribe", card.domain_slug, card.slug);
     view! {
         <Title text=card.name.clone()/>
         <nav class="text-sm text-slate-500" aria-label="Breadcrumb">
@@ -115,7 +117,17 @@ fn Header(page: ProductPage) -> impl IntoView {
                 <Fact label="Owner team">{card.team_name.clone()}</Fact>
                 <Fact label="Version"><span data-testid="product-version">{format!("v{}", card.version)}</span></Fact>
                 <Fact label="Updated">{updated}</Fact>
+                <Fact label="Subscribers"><span data-testid="subscriber-count">{page.subscribers}</span></Fact>
             </dl>
+            {matches!(status.as_str(), "published" | "deprecated").then(|| view! {
+                <a
+                    href=subscribe_href.clone()
+                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
+                    data-testid="subscribe"
+                >
+                    "Subscribe"
+                </a>
+            })}
         </header>
     }
 }

@@ -2,13 +2,17 @@ use leptos::prelude::*;
 
 use super::product_key;
 use crate::api::products::get_product_ports;
+use crate::api::subscriptions::get_lineage;
 use crate::components::errors::TabError;
+use crate::model::ProductLink;
 
 /// Output ports (kind, location, approval mode, contract) and input ports.
 #[component]
 pub fn PortsTab() -> impl IntoView {
     let key = product_key();
     let data = Resource::new(key, |(d, p)| get_product_ports(d, p));
+    // Created with the page's other resource, not inside the Suspense below (hydration pairs them in order).
+    let lineage = Resource::new(key, |(d, p)| get_lineage(d, p));
     view! {
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -38,10 +42,51 @@ pub fn PortsTab() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                        <h2 class="mt-8 text-lg font-semibold">"Input ports"</h2>
-                        <p class="mt-2 text-sm text-slate-500" data-testid="input-ports">
-                            "Products this one consumes appear here once it subscribes to their output ports."
-                        </p>
+                        <LineageLists data=lineage/>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Input ports (the products this one consumes, through approved subscriptions) and downstream consumers.
+#[component]
+fn LineageLists(
+    data: Resource<Result<crate::model::Lineage, crate::error::AppError>>,
+) -> impl IntoView {
+    let list = |items: Vec<(ProductLink, String)>, empty: &'static str, testid: &'static str| {
+        if items.is_empty() {
+            view! { <p class="mt-2 text-sm text-slate-500" data-testid=testid>{empty}</p> }
+                .into_any()
+        } else {
+            view! {
+                <ul class="mt-2 space-y-1 text-sm" data-testid=testid>
+                    {items.into_iter().map(|(p, port)| view! {
+                        <li><a href=p.href() class="text-indigo-700 hover:underline">{p.name.clone()}</a> <span class="text-slate-500">" via " {port}</span></li>
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(_) => ().into_any(),
+                    Ok(l) => view! {
+                        <div class="mt-8 grid gap-6 lg:grid-cols-2">
+                            <section>
+                                <h2 class="text-lg font-semibold">"Input ports (upstream)"</h2>
+                                {list(l.upstream, "This product consumes no other data product.", "input-ports")}
+                            </section>
+                            <section>
+                                <h2 class="text-lg font-semibold">"Consumed by (downstream)"</h2>
+                                {list(l.downstream, "No data product consumes this one yet.", "downstream")}
+                            </section>
+                        </div>
                     }
                     .into_any(),
                 }

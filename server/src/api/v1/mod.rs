@@ -3,6 +3,7 @@ pub mod docs;
 pub mod dto;
 pub mod extract;
 pub mod products;
+pub mod subscriptions;
 
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -36,9 +37,20 @@ use crate::state::AppState;
         products::get_contract,
         products::put_contract,
         products::odps,
+        subscriptions::create,
+        subscriptions::mine,
+        subscriptions::incoming,
+        subscriptions::approve,
+        subscriptions::reject,
+        subscriptions::cancel,
+        subscriptions::revoke,
+        subscriptions::renew,
     ),
     modifiers(&BearerAuth),
-    tags((name = "products", description = "Data products, ports, versions and contracts"))
+    tags(
+        (name = "products", description = "Data products, ports, versions and contracts"),
+        (name = "subscriptions", description = "Access agreements: request, decide, cancel, revoke, renew")
+    )
 )]
 pub struct ApiDoc;
 
@@ -101,4 +113,14 @@ pub fn router() -> Router<AppState> {
             get(products::get_contract).put(products::put_contract),
         )
         .route("/products/{domain}/{product}/odps", get(products::odps))
+        .route(
+            "/subscriptions",
+            get(subscriptions::mine).post(subscriptions::create),
+        )
+        .route("/subscriptions/incoming", get(subscriptions::incoming))
+        .route("/subscriptions/{id}/approve", post(subscriptions::approve))
+        .route("/subscriptions/{id}/reject", post(subscriptions::reject))
+        .route("/subscriptions/{id}/cancel", post(subscriptions::cancel))
+        .route("/subscriptions/{id}/revoke", post(subscriptions::revoke))
+        .route("/subscriptions/{id}/renew", post(subscriptions::renew))
 }
