@@ -112,6 +112,11 @@ impl Viewer {
         self.has_scope(Scope::Write) && (self.is_admin || self.is_member_of(owner_team_id))
     }
 
+    /// Pipelines (tokens with the `results` scope, or people) of the owning team push quality and SLA results.
+    pub fn may_push_results(&self, owner_team_id: i64) -> bool {
+        self.has_scope(Scope::Results) && (self.is_admin || self.is_member_of(owner_team_id))
+    }
+
     /// Owners of the producing team decide access requests to its ports.
     pub fn may_decide_for_team(&self, team_id: i64) -> bool {
         self.has_scope(Scope::Write) && (self.is_admin || self.is_owner_of(team_id))

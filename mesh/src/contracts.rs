@@ -84,6 +84,7 @@ pub async fn import(
         )
         .await?;
     }
+    crate::governance::evaluate_product(&tx, product.id).await?;
     tx.commit().await?;
     Ok(imported)
 }
@@ -592,6 +593,7 @@ pub async fn edit_terms(
         )
         .await?;
     }
+    crate::governance::evaluate_product(&tx, product.id).await?;
     tx.commit().await?;
     Ok(imported)
 }

@@ -144,3 +144,31 @@ vocabulary!(
         Expired = "expired" / "Expired",
     }
 );
+
+vocabulary!(
+    /// How much a failed policy matters.
+    Severity {
+        Blocker = "blocker" / "Blocker",
+        Major = "major" / "Major",
+        Minor = "minor" / "Minor",
+    }
+);
+
+vocabulary!(
+    /// The result of a product against a policy.
+    Outcome {
+        Pass = "pass" / "Pass",
+        Fail = "fail" / "Fail",
+        Waived = "waived" / "Waived",
+        NotApplicable = "not_applicable" / "Not applicable",
+    }
+);
+
+vocabulary!(
+    /// A waiver request's state.
+    WaiverStatus {
+        Requested = "requested" / "Requested",
+        Approved = "approved" / "Approved",
+        Denied = "denied" / "Denied",
+    }
+);

@@ -159,6 +159,7 @@ pub async fn create(
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product.id).await?;
     tx.commit().await?;
     Ok(product)
 }
@@ -214,6 +215,7 @@ pub async fn update(
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -296,6 +298,7 @@ pub async fn add_port(
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(port)
 }
@@ -328,6 +331,7 @@ pub async fn remove_port(
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -436,6 +440,7 @@ pub async fn deprecate(
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -462,6 +467,7 @@ pub async fn retire(db: &DatabaseConnection, viewer: &Viewer, product_id: i64) -
         },
     )
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -427,6 +427,7 @@ pub async fn request(
     .await?;
     let v = view_of(&tx, sub).await?;
     announce(&tx, &v, None, Some(user_id), "", event_name(v.sub.status)).await?;
+    crate::governance::evaluate_product(&tx, v.sub.product_id).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -490,6 +491,7 @@ async fn transition(
         event_name(to),
     )
     .await?;
+    crate::governance::evaluate_product(&tx, v.sub.product_id).await?;
     tx.commit().await?;
     Ok(v)
 }

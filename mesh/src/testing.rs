@@ -141,7 +141,19 @@ pub async fn fingerprint(
         Tag,
         ProductTag,
         ApiToken,
-        AuditEvent
+        AuditEvent,
+        DataContract,
+        ProductVersion,
+        Subscription,
+        Notification,
+        Webhook,
+        WebhookDelivery,
+        Policy,
+        Evaluation,
+        Waiver,
+        ComplianceSnapshot,
+        QualityRun,
+        SlaMeasurement
     )
 }
 

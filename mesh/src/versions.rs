@@ -253,6 +253,7 @@ pub async fn publish(
         ..Default::default()
     })
     .await?;
+    crate::governance::evaluate_product(&tx, product_id).await?;
     tx.commit().await?;
     Ok(row)
 }

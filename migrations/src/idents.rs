@@ -342,3 +342,90 @@ pub enum WebhookDeliveries {
     CreatedAt,
     DeliveredAt,
 }
+
+#[derive(DeriveIden)]
+pub enum Policies {
+    Table,
+    Id,
+    DomainId,
+    Key,
+    Title,
+    Rationale,
+    Rule,
+    Params,
+    Severity,
+    Enabled,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum Evaluations {
+    Table,
+    Id,
+    ProductId,
+    PolicyId,
+    Outcome,
+    Reason,
+    FixHint,
+    EvaluatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum Waivers {
+    Table,
+    Id,
+    ProductId,
+    PolicyId,
+    Justification,
+    ExpiresOn,
+    Status,
+    RequestedBy,
+    DecidedBy,
+    DecidedAt,
+    DecisionNote,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum ComplianceSnapshots {
+    Table,
+    Id,
+    DomainId,
+    Day,
+    Score,
+    Products,
+    Blockers,
+}
+
+#[derive(DeriveIden)]
+pub enum QualityRuns {
+    Table,
+    Id,
+    ProductId,
+    PortId,
+    Source,
+    RunId,
+    Result,
+    Checks,
+    Passed,
+    Failed,
+    ObservedAt,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum SlaMeasurements {
+    Table,
+    Id,
+    ProductId,
+    PortId,
+    Property,
+    Value,
+    Unit,
+    Met,
+    Source,
+    ObservedAt,
+    CreatedAt,
+}

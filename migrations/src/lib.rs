@@ -8,6 +8,7 @@ mod m20261125_000001_core;
 mod m20261125_000002_identity;
 mod m20261125_000003_contracts;
 mod m20261125_000004_subscriptions;
+mod m20261125_000005_governance;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_identity::Migration),
             Box::new(m20261125_000003_contracts::Migration),
             Box::new(m20261125_000004_subscriptions::Migration),
+            Box::new(m20261125_000005_governance::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table. Field meanings are in DESIGN.md's domain model.
 pub mod api_token;
 pub mod audit_event;
+pub mod compliance_snapshot;
 pub mod contract_object;
 pub mod contract_property;
 pub mod contract_quality;
@@ -9,24 +10,30 @@ pub mod contract_support;
 pub mod data_contract;
 pub mod data_product;
 pub mod domain;
+pub mod evaluation;
 pub mod identity;
 pub mod login_state;
 pub mod membership;
 pub mod notification;
 pub mod output_port;
+pub mod policy;
 pub mod product_tag;
 pub mod product_version;
+pub mod quality_run;
 pub mod session;
+pub mod sla_measurement;
 pub mod subscription;
 pub mod tag;
 pub mod team;
 pub mod user;
+pub mod waiver;
 pub mod webhook;
 pub mod webhook_delivery;
 
 pub mod prelude {
     pub use super::api_token::{self, Entity as ApiToken};
     pub use super::audit_event::{self, Entity as AuditEvent};
+    pub use super::compliance_snapshot::{self, Entity as ComplianceSnapshot};
     pub use super::contract_object::{self, Entity as ContractObject};
     pub use super::contract_property::{self, Entity as ContractProperty};
     pub use super::contract_quality::{self, Entity as ContractQuality};
@@ -35,18 +42,23 @@ pub mod prelude {
     pub use super::data_contract::{self, Entity as DataContract};
     pub use super::data_product::{self, Entity as DataProduct};
     pub use super::domain::{self, Entity as Domain};
+    pub use super::evaluation::{self, Entity as Evaluation};
     pub use super::identity::{self, Entity as Identity};
     pub use super::login_state::{self, Entity as LoginState};
     pub use super::membership::{self, Entity as Membership};
     pub use super::notification::{self, Entity as Notification};
     pub use super::output_port::{self, Entity as OutputPort};
+    pub use super::policy::{self, Entity as Policy};
     pub use super::product_tag::{self, Entity as ProductTag};
     pub use super::product_version::{self, Entity as ProductVersion};
+    pub use super::quality_run::{self, Entity as QualityRun};
     pub use super::session::{self, Entity as Session};
+    pub use super::sla_measurement::{self, Entity as SlaMeasurement};
     pub use super::subscription::{self, Entity as Subscription};
     pub use super::tag::{self, Entity as Tag};
     pub use super::team::{self, Entity as Team};
     pub use super::user::{self, Entity as User};
+    pub use super::waiver::{self, Entity as Waiver};
     pub use super::webhook::{self, Entity as Webhook};
     pub use super::webhook_delivery::{self, Entity as WebhookDelivery};
 }

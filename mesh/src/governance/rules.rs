@@ -1,0 +1,877 @@
+//! The rule types a policy can use. Each explains a failure in plain words with a fix hint, e.g.
+//! "3 columns have no description: a, b, c".
+use chrono::{DateTime, Duration, Utc};
+use regex::Regex;
+use serde_json::{json, Value};
+
+use crate::entity::prelude::*;
+use crate::kinds::{Outcome, ProductStatus};
+
+/// Everything the rules look at for one product.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub product: data_product::Model,
+    pub team_owners: usize,
+    pub ports: Vec<output_port::Model>,
+    pub contracts: Vec<data_contract::Model>,
+    pub properties: Vec<contract_property::Model>,
+    pub sla: Vec<contract_sla::Model>,
+    pub support_channels: usize,
+    pub quality_rules: usize,
+    pub tags: Vec<String>,
+    pub last_quality_run: Option<quality_run::Model>,
+    /// SLA measurements of the last 90 days: (observed at, met).
+    pub sla_measurements: Vec<(DateTime<Utc>, bool)>,
+    pub active_subscribers: u64,
+    /// When the newest subscription to the product was made.
+    pub last_subscription_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
+/// A rule's judgement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub reason: String,
+    pub fix: String,
+}
+
+fn pass(reason: impl Into<String>) -> Verdict {
+    Verdict {
+        outcome: Outcome::Pass,
+        reason: reason.into(),
+        fix: String::new(),
+    }
+}
+
+fn fail(reason: impl Into<String>, fix: impl Into<String>) -> Verdict {
+    Verdict {
+        outcome: Outcome::Fail,
+        reason: reason.into(),
+        fix: fix.into(),
+    }
+}
+
+fn not_applicable(reason: impl Into<String>) -> Verdict {
+    Verdict {
+        outcome: Outcome::NotApplicable,
+        reason: reason.into(),
+        fix: String::new(),
+    }
+}
+
+/// "3 columns have no description: a, b, c" (at most 5 names listed).
+fn listing(count_word: &str, names: &[String], what: &str) -> String {
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    let more = if names.len() > 5 {
+        format!(" and {} more", names.len() - 5)
+    } else {
+        String::new()
+    };
+    let noun = if names.len() == 1 {
+        count_word.trim_end_matches('s')
+    } else {
+        count_word
+    };
+    format!("{} {noun} {what}: {}{more}", names.len(), shown.join(", "))
+}
+
+/// Column names that usually hold personal data.
+static PII_NAMES: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(r"(?i)(e_?mail|phone|mobile|first_?name|last_?name|full_?name|birth|address|street|postcode|zip|iban|ssn|passport|ip_address)")
+        .expect("PII regex")
+});
+
+/// A rule type with its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    OwnerHasOwner,
+    DocsMinLength {
+        min: usize,
+    },
+    HasOutputPort,
+    PortsHaveValidContract,
+    SlaDeclared,
+    SupportChannel,
+    TermsOfUse,
+    PropertiesDescribed,
+    PropertiesClassified,
+    HasQualityRule,
+    QualityRecentPass {
+        days: i64,
+    },
+    SlaMet {
+        percent: f64,
+        days: i64,
+    },
+    DeprecationComplete,
+    ProductUsed {
+        months: i64,
+    },
+    NamingConvention {
+        product: Option<String>,
+        column: Option<String>,
+    },
+    RequiredTags {
+        tags: Vec<String>,
+        all: bool,
+    },
+}
+
+/// A rule type as offered in the policy editor.
+pub struct RuleType {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub default_params: Value,
+}
+
+pub fn catalog() -> Vec<RuleType> {
+    let t = |name, title, default_params| RuleType {
+        name,
+        title,
+        default_params,
+    };
+    vec![
+        t(
+            "owner_team_has_owner",
+            "The owning team has an owner",
+            json!({}),
+        ),
+        t(
+            "docs_min_length",
+            "Documentation is at least N characters",
+            json!({"min": 300}),
+        ),
+        t("has_output_port", "At least one output port", json!({})),
+        t(
+            "ports_have_valid_contract",
+            "Every port serves a contract valid under ODCS v3.1",
+            json!({}),
+        ),
+        t(
+            "sla_declared",
+            "SLA declares availability, latency or frequency, and retention",
+            json!({}),
+        ),
+        t(
+            "support_channel",
+            "A support channel is declared",
+            json!({}),
+        ),
+        t("terms_of_use", "Terms of use are declared", json!({})),
+        t(
+            "properties_described",
+            "Every schema property is described",
+            json!({}),
+        ),
+        t(
+            "properties_classified",
+            "Every property is classified and personal data is flagged",
+            json!({}),
+        ),
+        t("has_quality_rule", "At least one quality rule", json!({})),
+        t(
+            "quality_recent_pass",
+            "The last quality run passed within N days",
+            json!({"days": 7}),
+        ),
+        t(
+            "sla_met",
+            "The SLA was met at least X % of the last N days",
+            json!({"percent": 95, "days": 30}),
+        ),
+        t(
+            "deprecation_complete",
+            "Deprecated products name a sunset date and a replacement",
+            json!({}),
+        ),
+        t(
+            "product_used",
+            "At least one active subscriber within N months",
+            json!({"months": 6}),
+        ),
+        t(
+            "naming_convention",
+            "Product slugs and column names follow a pattern",
+            json!({"product": "^[a-z][a-z0-9-]*$", "column": "^[a-z][a-z0-9_]*$"}),
+        ),
+        t(
+            "required_tags",
+            "Required tags are present",
+            json!({"tags": ["pii"], "all": false}),
+        ),
+    ]
+}
+
+fn number(params: &Value, key: &str, default: f64) -> Result<f64, String> {
+    match params.get(key) {
+        None | Some(Value::Null) => Ok(default),
+        Some(v) => v
+            .as_f64()
+            .filter(|n| *n > 0.0)
+            .ok_or_else(|| format!("`{key}` must be a positive number")),
+    }
+}
+
+impl Rule {
+    /// Reads a rule type and its parameters, checking them (a bad regex or a negative number is refused).
+    pub fn parse(name: &str, params: &Value) -> Result<Rule, String> {
+        Ok(match name {
+            "owner_team_has_owner" => Rule::OwnerHasOwner,
+            "docs_min_length" => Rule::DocsMinLength {
+                min: number(params, "min", 300.0)? as usize,
+            },
+            "has_output_port" => Rule::HasOutputPort,
+            "ports_have_valid_contract" => Rule::PortsHaveValidContract,
+            "sla_declared" => Rule::SlaDeclared,
+            "support_channel" => Rule::SupportChannel,
+            "terms_of_use" => Rule::TermsOfUse,
+            "properties_described" => Rule::PropertiesDescribed,
+            "properties_classified" => Rule::PropertiesClassified,
+            "has_quality_rule" => Rule::HasQualityRule,
+            "quality_recent_pass" => Rule::QualityRecentPass {
+                days: number(params, "days", 7.0)? as i64,
+            },
+            "sla_met" => {
+                let percent = number(params, "percent", 95.0)?;
+                if percent > 100.0 {
+                    return Err("`percent` is at most 100".into());
+                }
+                Rule::SlaMet {
+                    percent,
+                    days: number(params, "days", 30.0)? as i64,
+                }
+            }
+            "deprecation_complete" => Rule::DeprecationComplete,
+            "product_used" => Rule::ProductUsed {
+                months: number(params, "months", 6.0)? as i64,
+            },
+            "naming_convention" => {
+                let pattern = |key: &str| -> Result<Option<String>, String> {
+                    match params.get(key).and_then(Value::as_str) {
+                        Some(p) => Regex::new(p)
+                            .map(|_| Some(p.to_owned()))
+                            .map_err(|e| format!("`{key}` is not a valid regular expression: {e}")),
+                        None => Ok(None),
+                    }
+                };
+                let (product, column) = (pattern("product")?, pattern("column")?);
+                if product.is_none() && column.is_none() {
+                    return Err("give a `product` or `column` pattern".into());
+                }
+                Rule::NamingConvention { product, column }
+            }
+            "required_tags" => {
+                let tags: Vec<String> = params
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|t| t.as_str().map(crate::tags::normalise))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if tags.is_empty() {
+                    return Err("`tags` must list at least one tag".into());
+                }
+                Rule::RequiredTags {
+                    tags,
+                    all: params.get("all").and_then(Value::as_bool).unwrap_or(false),
+                }
+            }
+            other => return Err(format!("unknown rule type `{other}`")),
+        })
+    }
+
+    /// Judges a product.
+    pub fn evaluate(&self, f: &Facts) -> Verdict {
+        let p = &f.product;
+        let columns_apply = || -> Option<Verdict> {
+            f.properties.is_empty().then(|| {
+                fail(
+                    "no schema is declared",
+                    "import a data contract with a schema",
+                )
+            })
+        };
+        match self {
+            Rule::OwnerHasOwner => {
+                if f.team_owners > 0 {
+                    pass(format!("the owning team has {} owner(s)", f.team_owners))
+                } else {
+                    fail(
+                        "the owning team has no owner",
+                        "ask an admin to name an owner of the team in /admin",
+                    )
+                }
+            }
+            Rule::DocsMinLength { min } => {
+                let len = p.description.chars().count();
+                if len >= *min {
+                    pass(format!("documentation has {len} characters"))
+                } else {
+                    fail(
+                        format!("documentation has {len} characters, fewer than {min}"),
+                        "describe purpose, grain, freshness and caveats on the Overview tab",
+                    )
+                }
+            }
+            Rule::HasOutputPort => {
+                if f.ports.is_empty() {
+                    fail(
+                        "there is no output port",
+                        "add an output port so consumers know where the data is",
+                    )
+                } else {
+                    pass(format!("{} output port(s)", f.ports.len()))
+                }
+            }
+            Rule::PortsHaveValidContract => {
+                if f.ports.is_empty() {
+                    return not_applicable("no output port");
+                }
+                let missing: Vec<String> = f
+                    .ports
+                    .iter()
+                    .filter(|port| port.contract_id.is_none())
+                    .map(|port| port.slug.clone())
+                    .collect();
+                if !missing.is_empty() {
+                    return fail(
+                        listing("ports", &missing, "serve no data contract"),
+                        "import an ODCS contract and serve it on each port",
+                    );
+                }
+                let invalid: Vec<String> = f
+                    .contracts
+                    .iter()
+                    .filter(|c| f.ports.iter().any(|port| port.contract_id == Some(c.id)))
+                    .filter(|c| {
+                        crate::odcs::validate_v310(&crate::odcs::for_export(&c.document)).is_err()
+                    })
+                    .map(|c| c.odcs_id.clone())
+                    .collect();
+                if invalid.is_empty() {
+                    pass("every port serves a valid ODCS v3.1 contract")
+                } else {
+                    fail(
+                        listing("contracts", &invalid, "are not valid under ODCS v3.1"),
+                        "fix the contract and import it again",
+                    )
+                }
+            }
+            Rule::SlaDeclared => {
+                let has = |names: &[&str]| {
+                    f.sla
+                        .iter()
+                        .any(|s| names.iter().any(|n| s.property.eq_ignore_ascii_case(n)))
+                };
+                let timing = has(&["availability", "latency", "frequency"]);
+                let retention = has(&["retention"]);
+                match (timing, retention) {
+                    (true, true) => {
+                        pass("availability/latency/frequency and retention are declared")
+                    }
+                    (false, true) => fail(
+                        "the SLA names no availability, latency or frequency",
+                        "add one of them to the contract's slaProperties",
+                    ),
+                    (true, false) => fail(
+                        "the SLA names no retention",
+                        "add a retention to the contract's slaProperties",
+                    ),
+                    (false, false) => fail(
+                        "no SLA is declared",
+                        "declare availability, latency or frequency, and retention",
+                    ),
+                }
+            }
+            Rule::SupportChannel => {
+                if f.support_channels > 0 {
+                    pass(format!("{} support channel(s)", f.support_channels))
+                } else {
+                    fail(
+                        "no support channel is declared",
+                        "add a support channel (Slack, Teams, email) to the contract",
+                    )
+                }
+            }
+            Rule::TermsOfUse => {
+                if f.contracts.iter().any(|c| !c.usage.trim().is_empty()) {
+                    pass("terms of use are declared")
+                } else {
+                    fail(
+                        "no terms of use are declared",
+                        "state the intended usage in the contract's description.usage",
+                    )
+                }
+            }
+            Rule::PropertiesDescribed => {
+                if let Some(v) = columns_apply() {
+                    return v;
+                }
+                let missing: Vec<String> = f
+                    .properties
+                    .iter()
+                    .filter(|c| c.description.trim().is_empty())
+                    .map(|c| c.name.clone())
+                    .collect();
+                if missing.is_empty() {
+                    pass(format!("all {} columns are described", f.properties.len()))
+                } else {
+                    fail(
+                        listing("columns", &missing, "have no description"),
+                        "describe each column in the contract's schema",
+                    )
+                }
+            }
+            Rule::PropertiesClassified => {
+                if let Some(v) = columns_apply() {
+                    return v;
+                }
+                let unclassified: Vec<String> = f
+                    .properties
+                    .iter()
+                    .filter(|c| {
+                        c.classification
+                            .as_deref()
+                            .is_none_or(|x| x.trim().is_empty())
+                    })
+                    .map(|c| c.name.clone())
+                    .collect();
+                let unflagged: Vec<String> = f
+                    .properties
+                    .iter()
+                    .filter(|c| !c.pii && PII_NAMES.is_match(&c.name))
+                    .map(|c| c.name.clone())
+                    .collect();
+                match (unclassified.is_empty(), unflagged.is_empty()) {
+                    (true, true) => pass(format!("all {} columns are classified", f.properties.len())),
+                    (false, _) => fail(listing("columns", &unclassified, "have no classification"), "set a classification (public, internal, confidential, restricted) on each column"),
+                    (true, false) => fail(
+                        listing("columns", &unflagged, "look like personal data but are not flagged"),
+                        "flag them with a `pii` custom property, or rename them if they hold no personal data",
+                    ),
+                }
+            }
+            Rule::HasQualityRule => {
+                if f.quality_rules > 0 {
+                    pass(format!("{} quality rule(s)", f.quality_rules))
+                } else {
+                    fail("no quality rule is declared", "add a quality rule (e.g. nullValues mustBe 0 on a key column) to the contract")
+                }
+            }
+            Rule::QualityRecentPass { days } => match &f.last_quality_run {
+                None => fail(
+                    "no quality run was ever reported",
+                    "push test results from your pipeline to /api/v1/.../quality-results",
+                ),
+                Some(run) if f.now - run.observed_at > Duration::days(*days) => fail(
+                    format!(
+                        "the last quality run was {} days ago",
+                        (f.now - run.observed_at).num_days()
+                    ),
+                    format!("run the quality checks at least every {days} days"),
+                ),
+                Some(run) if run.result == "passed" => pass(format!(
+                    "the last quality run passed ({})",
+                    run.observed_at.format("%Y-%m-%d")
+                )),
+                Some(run) => fail(
+                    format!(
+                        "the last quality run {} ({} of {} checks failed)",
+                        run.result,
+                        run.failed,
+                        run.passed + run.failed
+                    ),
+                    "fix the failing checks shown on the Quality tab",
+                ),
+            },
+            Rule::SlaMet { percent, days } => {
+                let since = f.now - Duration::days(*days);
+                let window: Vec<bool> = f
+                    .sla_measurements
+                    .iter()
+                    .filter(|(at, _)| *at >= since)
+                    .map(|(_, met)| *met)
+                    .collect();
+                let (met, total) = (window.iter().filter(|m| **m).count(), window.len());
+                if total == 0 {
+                    return fail(format!("no SLA measurement in the last {days} days"), "push SLA measurements from your monitoring to /api/v1/.../sla-measurements");
+                }
+                let share = met as f64 * 100.0 / total as f64;
+                if share >= *percent {
+                    pass(format!("SLA met {share:.1} % of {total} measurements"))
+                } else {
+                    fail(
+                        format!("SLA met {share:.1} % of {total} measurements, below {percent} %"),
+                        "look at the SLA history on the Quality tab",
+                    )
+                }
+            }
+            Rule::DeprecationComplete => {
+                if p.status != ProductStatus::Deprecated {
+                    return not_applicable("not deprecated");
+                }
+                match (p.sunset_date.is_some(), p.replacement_id.is_some()) {
+                    (true, true) => pass("sunset date and replacement are named"),
+                    (false, _) => fail(
+                        "the sunset date is missing",
+                        "set a sunset date on the Edit tab",
+                    ),
+                    (true, false) => fail(
+                        "no replacement is named",
+                        "name the product that replaces this one",
+                    ),
+                }
+            }
+            Rule::ProductUsed { months } => {
+                let since = p.published_at.unwrap_or(p.created_at);
+                if p.status == ProductStatus::Draft || f.now - since < Duration::days(30 * months) {
+                    return not_applicable(format!("published less than {months} months ago"));
+                }
+                let recent = f
+                    .last_subscription_at
+                    .is_some_and(|at| f.now - at < Duration::days(30 * months));
+                if f.active_subscribers > 0 || recent {
+                    pass(format!("{} active subscriber(s)", f.active_subscribers))
+                } else {
+                    fail(
+                        format!("nobody subscribed in the last {months} months"),
+                        "promote the product, or deprecate it if nobody needs it",
+                    )
+                }
+            }
+            Rule::NamingConvention { product, column } => {
+                let mut problems = Vec::new();
+                if let Some(re) = product.as_deref().and_then(|r| Regex::new(r).ok()) {
+                    if !re.is_match(&p.slug) {
+                        problems.push(format!(
+                            "the product name `{}` does not match {}",
+                            p.slug,
+                            re.as_str()
+                        ));
+                    }
+                }
+                if let Some(re) = column.as_deref().and_then(|r| Regex::new(r).ok()) {
+                    let bad: Vec<String> = f
+                        .properties
+                        .iter()
+                        .filter(|c| !re.is_match(&c.name))
+                        .map(|c| c.name.clone())
+                        .collect();
+                    if !bad.is_empty() {
+                        problems.push(listing(
+                            "columns",
+                            &bad,
+                            &format!("do not match {}", re.as_str()),
+                        ));
+                    }
+                }
+                if problems.is_empty() {
+                    pass("names follow the convention")
+                } else {
+                    fail(problems.join("; "), "rename them to follow the convention")
+                }
+            }
+            Rule::RequiredTags { tags, all } => {
+                let missing: Vec<String> = tags
+                    .iter()
+                    .filter(|t| !f.tags.contains(t))
+                    .cloned()
+                    .collect();
+                let ok = if *all {
+                    missing.is_empty()
+                } else {
+                    missing.len() < tags.len()
+                };
+                if ok {
+                    pass("the required tags are present")
+                } else if *all {
+                    fail(
+                        listing("tags", &missing, "are missing"),
+                        "add them on the Edit tab",
+                    )
+                } else {
+                    fail(
+                        format!("none of the tags {} is present", tags.join(", ")),
+                        "add one of them on the Edit tab",
+                    )
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::{ApprovalMode, PortKind, ProductKind};
+
+    fn product() -> data_product::Model {
+        let now = Utc::now();
+        data_product::Model {
+            id: 1,
+            domain_id: 1,
+            slug: "orders".into(),
+            name: "Orders".into(),
+            summary: "s".into(),
+            description: "x".repeat(400),
+            kind: ProductKind::SourceAligned,
+            status: ProductStatus::Published,
+            version: "1.0.0".into(),
+            owner_team_id: 1,
+            sunset_date: None,
+            replacement_id: None,
+            created_at: now - Duration::days(400),
+            updated_at: now,
+            published_at: Some(now - Duration::days(400)),
+            has_pii: false,
+            sla_availability: None,
+        }
+    }
+
+    fn port(contract: Option<i64>) -> output_port::Model {
+        output_port::Model {
+            id: 1,
+            product_id: 1,
+            slug: "warehouse".into(),
+            name: "Table".into(),
+            description: String::new(),
+            kind: PortKind::Table,
+            location: "DB.ORDERS".into(),
+            server: None,
+            approval_mode: ApprovalMode::Manual,
+            created_at: Utc::now(),
+            contract_id: contract,
+        }
+    }
+
+    fn column(
+        name: &str,
+        description: &str,
+        classification: Option<&str>,
+        pii: bool,
+    ) -> contract_property::Model {
+        contract_property::Model {
+            id: 1,
+            contract_id: 1,
+            object_id: 1,
+            position: 0,
+            name: name.into(),
+            business_name: None,
+            logical_type: Some("string".into()),
+            physical_type: None,
+            description: description.into(),
+            required: false,
+            is_unique: false,
+            primary_key: false,
+            classification: classification.map(str::to_owned),
+            pii,
+            critical: false,
+            examples: String::new(),
+        }
+    }
+
+    fn sla(property: &str) -> contract_sla::Model {
+        contract_sla::Model {
+            id: 1,
+            contract_id: 1,
+            position: 0,
+            property: property.into(),
+            value: "1".into(),
+            value_ext: None,
+            unit: Some("d".into()),
+            element: None,
+            driver: None,
+            description: String::new(),
+        }
+    }
+
+    fn contract(usage: &str, document: Value) -> data_contract::Model {
+        data_contract::Model {
+            id: 1,
+            product_id: 1,
+            odcs_id: "orders".into(),
+            name: "Orders".into(),
+            version: "1.0.0".into(),
+            status: "active".into(),
+            api_version: "v3.1.0".into(),
+            document,
+            content_hash: String::new(),
+            purpose: String::new(),
+            usage: usage.into(),
+            limitations: String::new(),
+            price_amount: None,
+            price_currency: None,
+            price_unit: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn valid_doc() -> Value {
+        json!({"apiVersion": "v3.1.0", "kind": "DataContract", "id": "orders", "version": "1.0.0", "status": "active"})
+    }
+
+    /// A product that meets every rule.
+    fn good() -> Facts {
+        Facts {
+            product: product(),
+            team_owners: 1,
+            ports: vec![port(Some(1))],
+            contracts: vec![contract("Reporting", valid_doc())],
+            properties: vec![column("order_id", "Order number", Some("internal"), false)],
+            sla: vec![sla("availability"), sla("retention")],
+            support_channels: 1,
+            quality_rules: 1,
+            tags: vec!["pii".into()],
+            last_quality_run: Some(quality_run::Model {
+                id: 1,
+                product_id: 1,
+                port_id: None,
+                source: "agora".into(),
+                run_id: "r".into(),
+                result: "passed".into(),
+                checks: json!([]),
+                passed: 3,
+                failed: 0,
+                observed_at: Utc::now() - Duration::days(1),
+                created_at: Utc::now(),
+            }),
+            sla_measurements: (0..10)
+                .map(|d| (Utc::now() - Duration::days(d), true))
+                .collect(),
+            active_subscribers: 1,
+            last_subscription_at: Some(Utc::now() - Duration::days(10)),
+            now: Utc::now(),
+        }
+    }
+
+    fn all_rules() -> Vec<Rule> {
+        catalog()
+            .iter()
+            .map(|t| Rule::parse(t.name, &t.default_params).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_product_passes_every_rule_type() {
+        let facts = good();
+        for rule in all_rules() {
+            let v = rule.evaluate(&facts);
+            assert!(
+                matches!(v.outcome, Outcome::Pass | Outcome::NotApplicable),
+                "{rule:?}: {v:?}"
+            );
+        }
+    }
+
+    fn fails(rule: &str, params: Value, change: impl FnOnce(&mut Facts)) -> Verdict {
+        let mut facts = good();
+        change(&mut facts);
+        let v = Rule::parse(rule, &params).unwrap().evaluate(&facts);
+        assert_eq!(v.outcome, Outcome::Fail, "{rule}: {v:?}");
+        assert!(!v.fix.is_empty(), "{rule} gives a fix hint");
+        v
+    }
+
+    #[test]
+    fn every_rule_type_fails_with_a_reason_and_a_fix() {
+        fails("owner_team_has_owner", json!({}), |f| f.team_owners = 0);
+        let v = fails("docs_min_length", json!({"min": 300}), |f| {
+            f.product.description = "short".into()
+        });
+        assert_eq!(v.reason, "documentation has 5 characters, fewer than 300");
+        fails("has_output_port", json!({}), |f| f.ports.clear());
+        let v = fails("ports_have_valid_contract", json!({}), |f| {
+            f.ports = vec![port(None)]
+        });
+        assert_eq!(v.reason, "1 port serve no data contract: warehouse");
+        fails("ports_have_valid_contract", json!({}), |f| {
+            f.contracts = vec![contract("x", json!({"kind": "DataContract"}))]
+        });
+        let v = fails("sla_declared", json!({}), |f| {
+            f.sla = vec![sla("availability")]
+        });
+        assert_eq!(v.reason, "the SLA names no retention");
+        fails("support_channel", json!({}), |f| f.support_channels = 0);
+        fails("terms_of_use", json!({}), |f| {
+            f.contracts = vec![contract("", valid_doc())]
+        });
+        let v = fails("properties_described", json!({}), |f| {
+            f.properties = vec![
+                column("a", "", Some("internal"), false),
+                column("b", "", Some("internal"), false),
+                column("c", "ok", Some("internal"), false),
+            ]
+        });
+        assert_eq!(v.reason, "2 columns have no description: a, b");
+        fails("properties_classified", json!({}), |f| {
+            f.properties = vec![column("a", "x", None, false)]
+        });
+        let v = fails("properties_classified", json!({}), |f| {
+            f.properties = vec![column("customer_email", "x", Some("internal"), false)]
+        });
+        assert!(v.reason.contains("look like personal data"), "{}", v.reason);
+        fails("has_quality_rule", json!({}), |f| f.quality_rules = 0);
+        fails("quality_recent_pass", json!({"days": 7}), |f| {
+            f.last_quality_run = None
+        });
+        fails("quality_recent_pass", json!({"days": 7}), |f| {
+            f.last_quality_run.as_mut().unwrap().result = "failed".into()
+        });
+        fails("quality_recent_pass", json!({"days": 7}), |f| {
+            f.last_quality_run.as_mut().unwrap().observed_at = Utc::now() - Duration::days(9)
+        });
+        let v = fails("sla_met", json!({"percent": 95, "days": 30}), |f| {
+            f.sla_measurements = (0..10)
+                .map(|d| (Utc::now() - Duration::days(d), d % 2 == 0))
+                .collect()
+        });
+        assert_eq!(v.reason, "SLA met 50.0 % of 10 measurements, below 95 %");
+        fails("deprecation_complete", json!({}), |f| {
+            f.product.status = ProductStatus::Deprecated
+        });
+        fails("product_used", json!({"months": 6}), |f| {
+            f.active_subscribers = 0;
+            f.last_subscription_at = None;
+        });
+        fails("naming_convention", json!({"column": "^[a-z_]+$"}), |f| {
+            f.properties[0].name = "OrderID".into()
+        });
+        fails(
+            "required_tags",
+            json!({"tags": ["finance"], "all": true}),
+            |_| {},
+        );
+    }
+
+    #[test]
+    fn rules_that_do_not_apply_say_so() {
+        let mut facts = good();
+        facts.product.published_at = Some(Utc::now() - Duration::days(10));
+        facts.active_subscribers = 0;
+        facts.last_subscription_at = None;
+        let v = Rule::parse("product_used", &json!({"months": 6}))
+            .unwrap()
+            .evaluate(&facts);
+        assert_eq!(v.outcome, Outcome::NotApplicable);
+        let v = Rule::DeprecationComplete.evaluate(&good());
+        assert_eq!(v.outcome, Outcome::NotApplicable);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        assert!(Rule::parse("docs_min_length", &json!({"min": -1})).is_err());
+        assert!(Rule::parse("naming_convention", &json!({"column": "("}))
+            .unwrap_err()
+            .contains("regular expression"));
+        assert!(Rule::parse("required_tags", &json!({"tags": []})).is_err());
+        assert!(Rule::parse("sla_met", &json!({"percent": 120})).is_err());
+        assert_eq!(
+            Rule::parse("nope", &json!({})).unwrap_err(),
+            "unknown rule type `nope`"
+        );
+    }
+}
