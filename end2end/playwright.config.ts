@@ -14,7 +14,7 @@ const database = process.env.AGORA_E2E_DB ?? path.join(os.tmpdir(), `agora-e2e-$
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

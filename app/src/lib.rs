@@ -16,6 +16,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::errors::NotFound;
 use crate::components::layout::Layout;
+use crate::pages::governance::{
+    domain::DomainCompliancePage, overview::GovernancePage, policies::PoliciesPage,
+    waivers::WaiversPage,
+};
 use crate::pages::product::{
     contract::ContractTab, edit::EditTab, overview::OverviewTab, ports::PortsTab,
     quality::QualityTab, schema::SchemaTab, subscribe::SubscribeTab, versions::VersionsTab,
@@ -86,6 +90,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/governance") view=GovernancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/governance/policies") view=PoliciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/governance/waivers") view=WaiversPage ssr=SsrMode::Async/>
+                    <Route path=path!("/governance/domains/:domain") view=DomainCompliancePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -22,7 +22,8 @@ export { expect };
 
 /** Waits until the wasm has hydrated the server-rendered page. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  // The debug wasm is large; on a busy two-core machine compiling it can take several seconds.
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
 }
 
 /** Signs in as one of the demo personas from /login (by role label, e.g. "Data steward"). */

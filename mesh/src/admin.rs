@@ -486,3 +486,19 @@ pub async fn set_flags(
     .await?;
     Ok(())
 }
+
+/// Domains (slug, name) whose policies the viewer may edit: all for stewards and admins, else the domains
+/// whose owning team the viewer owns.
+pub async fn domains_editable_by(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+) -> Result<Vec<(String, String)>> {
+    Ok(Domain::find()
+        .order_by_asc(domain::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|d| viewer.may_edit_policy(Some(d.id)))
+        .map(|d| (d.slug, d.name))
+        .collect())
+}

@@ -411,3 +411,31 @@ async fn pipelines_push_quality_runs_and_sla_measurements() {
         assert_eq!(stored.checks[0]["field"], "orders.order_id");
     }
 }
+
+#[tokio::test]
+async fn the_daily_run_happens_once_a_day() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let snapshots = || async {
+            ComplianceSnapshot::find()
+                .filter(mesh::entity::compliance_snapshot::Column::DomainId.is_null())
+                .all(db)
+                .await
+                .unwrap()
+                .len()
+        };
+        let before = snapshots().await;
+        let tomorrow = Utc::now().date_naive() + Duration::days(1);
+        let ran = governance::daily_if_due(db, tomorrow).await.unwrap();
+        assert!(ran.is_some_and(|n| n >= 30), "{}: {ran:?}", t.label);
+        assert_eq!(snapshots().await, before + 1, "{}", t.label);
+        assert_eq!(
+            governance::daily_if_due(db, tomorrow).await.unwrap(),
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(snapshots().await, before + 1);
+    }
+}

@@ -1,5 +1,6 @@
 //! Background work every instance runs: webhook deliveries (every 2 s) and housekeeping (every minute by default:
-//! subscription expiry and reminders, expired sessions, idle rate-limit keys). Each step is safe to run on
+//! subscription expiry and reminders, the daily governance run (waivers lapse, every product re-evaluated,
+//! today's compliance snapshot), expired sessions, idle rate-limit keys). Each step is safe to run on
 //! several instances at once: rows are claimed or changed conditionally in the database.
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,6 +96,11 @@ async fn housekeeping(db: &DatabaseConnection, limiters: &Limiters, settings: &J
         }
         Ok(_) => {}
         Err(err) => tracing::warn!(error = %err, "subscription expiry failed"),
+    }
+    match mesh::governance::daily_if_due(db, Utc::now().date_naive()).await {
+        Ok(Some(products)) => tracing::info!(products, "daily governance run"),
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "daily governance run failed"),
     }
     if let Err(err) = mesh::sessions::purge_expired(db).await {
         tracing::warn!(error = %err, "purging expired sessions failed");

@@ -2,5 +2,6 @@
 pub mod account;
 pub mod admin;
 pub mod catalog;
+pub mod governance;
 pub mod products;
 pub mod subscriptions;

@@ -86,11 +86,20 @@ fn Account() -> impl IntoView {
             </a>
         }
     };
+    // Every boundary here is created up front, never inside a resolved `Suspend`: an id taken there is taken
+    // at a different moment on the server than in the browser, which shifts the ids of the page's resources.
     view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let signed_in = matches!(me.await, Ok(Some(_)));
+                let n = if signed_in { unread.await.unwrap_or(0) } else { 0 };
+                signed_in.then(|| view! { <Bell n/> })
+            })}
+        </Transition>
         <Suspense fallback=sign_in>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) => view! { <Bell unread/> <UserMenu me/> }.into_any(),
+                    Ok(Some(me)) => view! { <UserMenu me/> }.into_any(),
                     _ => sign_in().into_any(),
                 }
             })}
@@ -100,22 +109,17 @@ fn Account() -> impl IntoView {
 
 /// Unread notifications (the count refreshes every 30 seconds once hydrated).
 #[component]
-fn Bell(unread: Resource<Result<u64, crate::error::AppError>>) -> impl IntoView {
+fn Bell(n: u64) -> impl IntoView {
     view! {
         <a href="/inbox" class="relative ml-1 rounded-md p-1.5 text-slate-600 hover:bg-slate-100" aria-label="Notifications" data-testid="bell">
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" class="h-5 w-5">
                 <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0"/>
             </svg>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let n = unread.await.unwrap_or(0);
-                    (n > 0).then(|| view! {
-                        <span class="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-rose-600 px-1 text-center text-[10px] font-bold leading-[1.1rem] text-white" data-testid="unread">
-                            {n}
-                        </span>
-                    })
-                })}
-            </Transition>
+            {(n > 0).then(|| view! {
+                <span class="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-rose-600 px-1 text-center text-[10px] font-bold leading-[1.1rem] text-white" data-testid="unread">
+                    {n}
+                </span>
+            })}
         </a>
     }
 }

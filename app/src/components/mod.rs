@@ -1,4 +1,5 @@
 pub mod badges;
+pub mod charts;
 pub mod errors;
 pub mod forms;
 pub mod layout;

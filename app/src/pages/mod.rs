@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod governance;
 pub mod home;
 pub mod inbox;
 pub mod login;

@@ -166,7 +166,9 @@ fn heads(
 pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
     let (products, evaluations, policies) = listed(db).await?;
     let tallies = tallies(&products, &evaluations, &policies);
-    let scores = domain_scores(db).await?;
+    let mut scores = domain_scores(db).await?;
+    // Worst first: where a steward's attention goes.
+    scores.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name)));
     let domain_slugs: HashMap<i64, String> = scores
         .iter()
         .map(|d| (d.domain_id, d.slug.clone()))

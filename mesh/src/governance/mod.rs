@@ -10,8 +10,9 @@ pub mod waivers;
 pub use evaluate::{evaluate_product, evaluate_products, evaluate_scope};
 
 use chrono::NaiveDate;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
+use crate::entity::prelude::*;
 use crate::error::Result;
 
 /// The daily run: lapsed waivers revert, every product is evaluated (results that age, like "last quality
@@ -21,4 +22,20 @@ pub async fn daily(db: &impl ConnectionTrait, today: NaiveDate) -> Result<usize>
     let n = evaluate_scope(db, None).await?;
     evaluate::snapshot(db, today).await?;
     Ok(n)
+}
+
+/// Runs [`daily`] once a day: when the mesh has no snapshot for `today` yet. Several instances may race here;
+/// the loser's run only repeats the same work (today's snapshot is replaced, not added to).
+pub async fn daily_if_due(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<usize>> {
+    let done = ComplianceSnapshot::find()
+        .filter(compliance_snapshot::Column::Day.eq(today))
+        .filter(compliance_snapshot::Column::DomainId.is_null())
+        .one(db)
+        .await?
+        .is_some();
+    if done {
+        return Ok(None);
+    }
+    // Not one transaction: on a large mesh it would hold SQLite's write lock for the whole run.
+    Ok(Some(daily(db, today).await?))
 }

@@ -92,7 +92,15 @@ pub async fn resolve_viewer(
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .map(|t| t.trim().to_owned());
+        .map(|t| t.trim().to_owned())
+        // datacontract-cli sends its API key this way when publishing test results.
+        .or_else(|| {
+            request
+                .headers()
+                .get("x-api-key")
+                .and_then(|v| v.to_str().ok())
+                .map(|t| t.trim().to_owned())
+        });
     if let Some(token) = bearer {
         return match mesh::tokens::authenticate(db, &token).await {
             Ok(viewer) => {

@@ -23,6 +23,12 @@ struct Ids {
     marketing_webhook: i64,
     /// The API port of Campaign Performance.
     campaign_api_port: i64,
+    /// A global policy (stewards only).
+    global_policy: i64,
+    /// A policy of the People domain (its owners and stewards).
+    people_policy: i64,
+    /// Marketing Analytics asks to waive a policy for Customer Segments (seeded, requested).
+    pending_waiver: i64,
 }
 
 struct Case {
@@ -33,8 +39,14 @@ struct Case {
     form: fn(&Ids) -> Vec<(&'static str, String)>,
 }
 
-/// A REST case's body: JSON from the form pairs, or the raw `yaml` value.
+/// A REST case's body: JSON from the form pairs (strings), the raw `json` value, or the raw `yaml` value.
 fn rest_body(form: &[(&str, String)]) -> (Option<serde_json::Value>, Option<String>) {
+    if let Some((_, json)) = form.iter().find(|(k, _)| *k == "json") {
+        return (
+            Some(serde_json::from_str(json).expect("a case's JSON")),
+            None,
+        );
+    }
     if let Some((_, yaml)) = form.iter().find(|(k, _)| *k == "yaml") {
         return (None, Some(yaml.clone()));
     }
@@ -50,6 +62,18 @@ fn rest_body(form: &[(&str, String)]) -> (Option<serde_json::Value>, Option<Stri
 
 const CONTRACT: &str =
     "apiVersion: v3.1.0\nkind: DataContract\nid: x\nversion: 1.0.0\nstatus: active\nschema: []\n";
+
+fn policy_form(scope: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("scope", scope.into()),
+        ("key", "rogue-policy".into()),
+        ("title", "Rogue policy".into()),
+        ("rule", "docs_min_length".into()),
+        ("params", "{}".into()),
+        ("severity", "blocker".into()),
+        ("enabled", "on".into()),
+    ]
+}
 
 fn cases() -> Vec<Case> {
     vec![
@@ -361,6 +385,85 @@ fn cases() -> Vec<Case> {
             form: |_| vec![],
         },
         Case {
+            endpoint: "create_policy",
+            as_user: OWNER,
+            form: |_| policy_form("global"),
+        },
+        Case {
+            // Ana's team owns no domain.
+            endpoint: "create_policy",
+            as_user: CONSUMER,
+            form: |_| policy_form("marketing"),
+        },
+        Case {
+            // Domain owners add to global policies; they cannot change them.
+            endpoint: "update_policy",
+            as_user: OWNER,
+            form: |ids| {
+                let mut f = policy_form("");
+                f.push(("id", ids.global_policy.to_string()));
+                f
+            },
+        },
+        Case {
+            endpoint: "update_policy",
+            as_user: CONSUMER,
+            form: |ids| {
+                let mut f = policy_form("");
+                f.push(("id", ids.people_policy.to_string()));
+                f
+            },
+        },
+        Case {
+            // Only stewards decide waivers, not the team that asked.
+            endpoint: "decide_waiver",
+            as_user: OWNER,
+            form: |ids| {
+                vec![
+                    ("id", ids.pending_waiver.to_string()),
+                    ("decision", "approve".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "request_waiver",
+            as_user: CONSUMER,
+            form: |ids| {
+                vec![
+                    ("product_id", ids.campaign_performance.to_string()),
+                    ("policy_id", ids.global_policy.to_string()),
+                    ("justification", "We cannot meet this policy yet".into()),
+                    ("expires_on", "2099-01-01".into()),
+                ]
+            },
+        },
+        Case {
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/quality-results",
+            as_user: CONSUMER,
+            form: |_| vec![("result", "passed".into())],
+        },
+        Case {
+            // Stewards watch results; the producing team's pipelines push them.
+            endpoint: "POST /api/v1/products/marketing/campaign-performance/sla-measurements",
+            as_user: STEWARD,
+            form: |_| {
+                vec![(
+                    "json",
+                    r#"[{"property": "availability", "value": 99.9}]"#.into(),
+                )]
+            },
+        },
+        Case {
+            endpoint: "POST /api/v1/datacontract-cli/test-results",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![
+                    ("result", "passed".into()),
+                    ("dataProductId", "marketing/campaign-performance".into()),
+                ]
+            },
+        },
+        Case {
             endpoint: "POST /api/v1/products",
             as_user: CONSUMER,
             form: |_| {
@@ -459,6 +562,35 @@ async fn ids(app: &TestApp) -> Ids {
             .await
             .unwrap()
             .unwrap()
+            .id,
+        global_policy: Policy::find()
+            .filter(policy::Column::DomainId.is_null())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        people_policy: Policy::find()
+            .filter(
+                policy::Column::DomainId.eq(Domain::find()
+                    .filter(domain::Column::Slug.eq("people"))
+                    .one(db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id),
+            )
+            .one(db)
+            .await
+            .unwrap()
+            .expect("a seeded People policy")
+            .id,
+        pending_waiver: Waiver::find()
+            .filter(waiver::Column::Status.eq(mesh::kinds::WaiverStatus::Requested))
+            .one(db)
+            .await
+            .unwrap()
+            .expect("a seeded waiver request")
             .id,
         marketing_webhook: {
             let dan = app.client_as(OWNER).await;

@@ -3,6 +3,7 @@
 mod auth;
 mod authorization;
 mod cli;
+mod governance;
 mod health;
 mod helpers;
 mod oidc;

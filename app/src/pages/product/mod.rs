@@ -1,4 +1,5 @@
 //! `/products/{domain}/{product}` and its tabs, each with its own URL.
+pub mod compliance;
 pub mod contract;
 pub mod edit;
 pub mod overview;

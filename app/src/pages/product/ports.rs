@@ -16,6 +16,9 @@ pub fn PortsTab() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // Both awaited here: a boundary created inside a resolved Suspend takes its id at a different
+                // moment on the server than in the browser.
+                let lineage = lineage.await.ok();
                 match data.await {
                     Err(error) => view! { <TabError error/> }.into_any(),
                     Ok(ports) => view! {
@@ -42,7 +45,7 @@ pub fn PortsTab() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                        <LineageLists data=lineage/>
+                        {lineage.map(|l| view! { <LineageLists l/> })}
                     }
                     .into_any(),
                 }
@@ -53,9 +56,7 @@ pub fn PortsTab() -> impl IntoView {
 
 /// Input ports (the products this one consumes, through approved subscriptions) and downstream consumers.
 #[component]
-fn LineageLists(
-    data: Resource<Result<crate::model::Lineage, crate::error::AppError>>,
-) -> impl IntoView {
+fn LineageLists(l: crate::model::Lineage) -> impl IntoView {
     let list = |items: Vec<(ProductLink, String)>, empty: &'static str, testid: &'static str| {
         if items.is_empty() {
             view! { <p class="mt-2 text-sm text-slate-500" data-testid=testid>{empty}</p> }
@@ -72,25 +73,15 @@ fn LineageLists(
         }
     };
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(_) => ().into_any(),
-                    Ok(l) => view! {
-                        <div class="mt-8 grid gap-6 lg:grid-cols-2">
-                            <section>
-                                <h2 class="text-lg font-semibold">"Input ports (upstream)"</h2>
-                                {list(l.upstream, "This product consumes no other data product.", "input-ports")}
-                            </section>
-                            <section>
-                                <h2 class="text-lg font-semibold">"Consumed by (downstream)"</h2>
-                                {list(l.downstream, "No data product consumes this one yet.", "downstream")}
-                            </section>
-                        </div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <div class="mt-8 grid gap-6 lg:grid-cols-2">
+            <section>
+                <h2 class="text-lg font-semibold">"Input ports (upstream)"</h2>
+                {list(l.upstream, "This product consumes no other data product.", "input-ports")}
+            </section>
+            <section>
+                <h2 class="text-lg font-semibold">"Consumed by (downstream)"</h2>
+                {list(l.downstream, "No data product consumes this one yet.", "downstream")}
+            </section>
+        </div>
     }
 }

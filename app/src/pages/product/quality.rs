@@ -1,15 +1,27 @@
 use leptos::prelude::*;
 
 use super::product_key;
+use crate::api::governance::get_quality_results;
 use crate::api::products::get_product_quality;
 use crate::components::errors::TabError;
+use crate::model::QualityResults;
 
 /// Declared quality rules (results pushed by pipelines join them later).
 #[component]
 pub fn QualityTab() -> impl IntoView {
     let key = product_key();
     let data = Resource::new(key, |(d, p)| get_product_quality(d, p));
+    let results = Resource::new(key, |(d, p)| get_quality_results(d, p));
     view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Err(_) => ().into_any(),
+                    Ok(r) => view! { <Results r/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2 class="mb-2 mt-8 font-semibold">"Declared rules"</h2>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -66,5 +78,60 @@ pub fn QualityTab() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+fn percent(share: Option<f64>, count: usize) -> String {
+    match share {
+        Some(p) => format!("{p:.1}% of {count}"),
+        None => "no measurements".into(),
+    }
+}
+
+/// What pipelines reported: the share of SLA measurements met, and the latest quality runs with their checks.
+#[component]
+fn Results(r: QualityResults) -> impl IntoView {
+    let badge = |result: &str| match result {
+        "passed" => "bg-emerald-100 text-emerald-800",
+        "warning" => "bg-amber-100 text-amber-800",
+        _ => "bg-rose-100 text-rose-800",
+    };
+    view! {
+        <div class="grid gap-4 sm:grid-cols-2">
+            <div class="rounded-xl border border-slate-200 bg-white p-4" data-testid="sla-30">
+                <p class="text-xs uppercase text-slate-500">"SLA met, last 30 days"</p>
+                <p class="mt-1 text-xl font-semibold">{percent(r.sla_met_30, r.sla_count_30)}</p>
+            </div>
+            <div class="rounded-xl border border-slate-200 bg-white p-4" data-testid="sla-90">
+                <p class="text-xs uppercase text-slate-500">"SLA met, last 90 days"</p>
+                <p class="mt-1 text-xl font-semibold">{percent(r.sla_met_90, r.sla_count_90)}</p>
+            </div>
+        </div>
+        <h2 class="mb-2 mt-6 font-semibold">"Latest quality runs"</h2>
+        {r.runs.is_empty().then(|| view! {
+            <p class="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-500">
+                "No pipeline has pushed results yet. POST them to /api/v1/products/{domain}/{product}/quality-results, or run datacontract-cli with --publish."
+            </p>
+        })}
+        <ul class="space-y-3">
+            {r.runs.into_iter().map(|run| view! {
+                <li class="rounded-xl border border-slate-200 bg-white p-4" data-run=run.result.clone()>
+                    <p class="text-sm">
+                        <span class=format!("rounded px-1.5 py-0.5 text-xs font-semibold {}", badge(&run.result))>{run.result.clone()}</span>
+                        " " {format!("{} passed, {} failed", run.passed, run.failed)}
+                        <span class="text-xs text-slate-500">" · " {run.source.clone()} " · " {run.observed_at.format("%e %b %Y %H:%M UTC").to_string()}</span>
+                    </p>
+                    <ul class="mt-2 space-y-1 text-xs">
+                        {run.checks.into_iter().map(|(name, result, field, details)| view! {
+                            <li>
+                                <span class=format!("rounded px-1 {}", badge(&result))>{result.clone()}</span>
+                                " " {name} {field.map(|f| view! { <code class="ml-1 text-slate-500">{f}</code> })}
+                                {details.map(|d| view! { <span class="block pl-4 text-slate-500">{d}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -2,6 +2,7 @@
 pub mod docs;
 pub mod dto;
 pub mod extract;
+pub mod governance;
 pub mod products;
 pub mod subscriptions;
 
@@ -45,11 +46,17 @@ use crate::state::AppState;
         subscriptions::cancel,
         subscriptions::revoke,
         subscriptions::renew,
+        governance::push_quality,
+        governance::push_measurements,
+        governance::push_datacontract_cli,
+        governance::overview,
+        governance::product,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "products", description = "Data products, ports, versions and contracts"),
-        (name = "subscriptions", description = "Access agreements: request, decide, cancel, revoke, renew")
+        (name = "subscriptions", description = "Access agreements: request, decide, cancel, revoke, renew"),
+        (name = "governance", description = "Compliance, and the quality and SLA results pipelines push")
     )
 )]
 pub struct ApiDoc;
@@ -113,6 +120,23 @@ pub fn router() -> Router<AppState> {
             get(products::get_contract).put(products::put_contract),
         )
         .route("/products/{domain}/{product}/odps", get(products::odps))
+        .route(
+            "/products/{domain}/{product}/quality-results",
+            post(governance::push_quality),
+        )
+        .route(
+            "/products/{domain}/{product}/sla-measurements",
+            post(governance::push_measurements),
+        )
+        .route(
+            "/products/{domain}/{product}/compliance",
+            get(governance::product),
+        )
+        .route(
+            "/datacontract-cli/test-results",
+            post(governance::push_datacontract_cli),
+        )
+        .route("/governance", get(governance::overview))
         .route(
             "/subscriptions",
             get(subscriptions::mine).post(subscriptions::create),
