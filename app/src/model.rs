@@ -25,23 +25,6 @@ impl ProductCard {
     pub fn href(&self) -> String {
         format!("/products/{}/{}", self.domain_slug, self.slug)
     }
-
-    /// Whether a quick-filter text matches this card (name, summary, domain, team or a tag).
-    pub fn matches(&self, needle: &str) -> bool {
-        let needle = needle.trim().to_lowercase();
-        if needle.is_empty() {
-            return true;
-        }
-        [
-            &self.name,
-            &self.summary,
-            &self.domain_name,
-            &self.team_name,
-        ]
-        .iter()
-        .any(|s| s.to_lowercase().contains(&needle))
-            || self.tags.iter().any(|t| t.contains(&needle))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,11 +93,55 @@ pub struct DomainTile {
     pub product_count: u64,
 }
 
-/// The marketplace page: cards plus the domains to filter by.
+/// One search result: the card, its name and summary with matched words flagged, matched columns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Marketplace {
-    pub products: Vec<ProductCard>,
+pub struct SearchHit {
+    pub card: ProductCard,
+    pub name: Vec<(String, bool)>,
+    pub summary: Vec<(String, bool)>,
+    pub columns: Vec<String>,
+    pub subscribers: i32,
+    /// passing | failing | unknown
+    pub compliance: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    pub selected: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Facet {
+    pub key: String,
+    pub title: String,
+    pub values: Vec<FacetValue>,
+    pub more: usize,
+}
+
+/// `/products`: one page of results, the facets with their counts, and what to try when nothing matched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<Facet>,
+    pub did_you_mean: Option<String>,
+    /// (facet key, title, results without that facet's selection)
+    pub without_facet: Vec<(String, String, u64)>,
+}
+
+/// The home page's curated rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Home {
     pub domains: Vec<DomainTile>,
+    pub most_subscribed: Vec<ProductCard>,
+    pub recently_published: Vec<ProductCard>,
+    pub recently_updated: Vec<ProductCard>,
+    pub trusted: Vec<ProductCard>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -303,6 +330,49 @@ mod from_mesh {
                 team_name: c.team_name,
                 tags: c.tags,
                 updated_at: c.updated_at,
+            }
+        }
+    }
+
+    impl From<mesh::search::SearchResults> for SearchPage {
+        fn from(r: mesh::search::SearchResults) -> Self {
+            Self {
+                total: r.total,
+                page: r.page,
+                pages: r.pages(),
+                hits: r
+                    .hits
+                    .into_iter()
+                    .map(|h| SearchHit {
+                        card: h.card.into(),
+                        name: h.name,
+                        summary: h.summary,
+                        columns: h.columns,
+                        subscribers: h.subscribers,
+                        compliance: h.compliance,
+                    })
+                    .collect(),
+                facets: r
+                    .facets
+                    .into_iter()
+                    .map(|f| Facet {
+                        key: f.key,
+                        title: f.title,
+                        more: f.more,
+                        values: f
+                            .values
+                            .into_iter()
+                            .map(|v| FacetValue {
+                                value: v.value,
+                                label: v.label,
+                                count: v.count,
+                                selected: v.selected,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                did_you_mean: r.suggestions.did_you_mean,
+                without_facet: r.suggestions.without_facet,
             }
         }
     }

@@ -10,6 +10,8 @@ use crate::error::AppError;
 pub struct AppContext {
     pub db: DatabaseConnection,
     pub site: SiteInfo,
+    /// The marketplace search's facet cache (shared by every request of this instance).
+    pub search: mesh::search::Searcher,
 }
 
 /// Settings the pages need to know about.

@@ -7,7 +7,8 @@ test('the marketplace lists the seeded data products and opens a product page', 
   await expect(page).toHaveTitle('Marketplace · Agora');
   const cards = page.locator('article[data-product]');
   await expect(cards.first()).toBeVisible();
-  expect(await cards.count()).toBeGreaterThanOrEqual(30);
+  expect(Number(await page.getByTestId('result-count').getAttribute('data-total'))).toBeGreaterThanOrEqual(30);
+  await expect(cards).toHaveCount(24);
   await expect(page.locator('[data-product="customer-orders"]')).toContainText('Sales Operations');
   // Styled by the Tailwind build: cards have a white background and rounded corners.
   const card = page.locator('[data-product="customer-orders"]');
@@ -23,22 +24,61 @@ test('the marketplace lists the seeded data products and opens a product page', 
   await expect(page.getByText('Marcus Bell')).toBeVisible();
 });
 
-test('the quick filter narrows the cards in place once the page is hydrated', async ({ page }) => {
+test('search as you type, narrow by two facets, and share the URL', async ({ page, browser }) => {
   await page.goto('/products');
   await hydrated(page);
   const count = page.getByTestId('result-count');
-  await expect(count).toHaveText(/^\d+ data products$/);
-  await page.getByTestId('quick-filter').fill('ledger');
-  await expect(page.locator('[data-product="general-ledger"]')).toBeVisible();
-  await expect(page.locator('[data-product="customer-orders"]')).toBeHidden();
-  await expect(count).toHaveText(/^1 of \d+ data products$/);
-  await page.getByTestId('quick-filter').fill('');
+  const all = Number(await count.getAttribute('data-total'));
+  await page.locator('#market-search').pressSequentially('custom', { delay: 40 });
+  // The URL follows the box without a full reload; matched words are marked.
+  await expect(page).toHaveURL(/[?&]q=custom/);
+  await expect(count).toContainText('for “custom”');
+  const found = Number(await count.getAttribute('data-total'));
+  expect(found).toBeLessThan(all);
+  await expect(page.locator('article[data-product] mark').first()).toBeVisible();
+  await expect(page.locator('#market-search')).toBeFocused();
+
+  await page.locator('[data-facet="domain"] a[data-value="sales"]').click();
+  await expect(page).toHaveURL(/domain=sales/);
+  await page.locator('[data-facet="pii"] a[data-value="yes"]').click();
+  await expect(page).toHaveURL(/pii=yes/);
+  const narrowed = Number(await count.getAttribute('data-total'));
+  expect(narrowed).toBeGreaterThan(0);
+  expect(narrowed).toBeLessThanOrEqual(found);
+  const shown = await page.locator('article[data-product]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product')));
+
+  // A fresh page (another browser context) at the same URL shows the same results.
+  const url = page.url();
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(url);
+  await expect(fresh.getByTestId('result-count')).toHaveAttribute('data-total', String(narrowed));
+  expect(await fresh.locator('article[data-product]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product')))).toEqual(shown);
+  await fresh.close();
+
+  // Back undoes the last facet.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/pii=yes/);
+  await expect(count).toHaveAttribute('data-total', /\d+/);
+});
+
+test('no results say so and offer a way out', async ({ page }) => {
+  await page.goto('/products?q=revnue');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+  await page.getByTestId('did-you-mean').click();
+  await expect(page).toHaveURL(/q=revenue/);
+  await expect(page.locator('article[data-product]').first()).toBeVisible();
+
+  await page.goto('/products?q=orders&domain=people');
+  await expect(page.getByTestId('no-results')).toBeVisible();
+  await page.locator('[data-remove-facet="domain"]').click();
   await expect(page.locator('[data-product="customer-orders"]')).toBeVisible();
 });
 
-test('domain chips and the header search narrow the marketplace through the URL', async ({ page }) => {
+test('the header search and domain tiles lead to the marketplace through the URL', async ({ page }) => {
   await page.goto('/');
   await hydrated(page);
+  await expect(page.getByTestId('most-subscribed').locator('article[data-product]').first()).toBeVisible();
+  await expect(page.getByTestId('trusted')).toBeVisible();
   await page.locator('#site-search').fill('forecast');
   await page.locator('#site-search').press('Enter');
   await expect(page).toHaveURL(/\/products\?q=forecast/);

@@ -20,6 +20,7 @@ pub mod odcs;
 pub mod odps;
 pub mod product_views;
 pub mod products;
+pub mod search;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;

@@ -429,3 +429,31 @@ pub enum SlaMeasurements {
     ObservedAt,
     CreatedAt,
 }
+
+#[derive(DeriveIden)]
+pub enum SearchDocuments {
+    Table,
+    ProductId,
+    DomainId,
+    TeamId,
+    Kind,
+    Status,
+    Name,
+    Summary,
+    Tags,
+    Columns,
+    Body,
+    HasPii,
+    Compliance,
+    SlaTier,
+    Subscribers,
+    PublishedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+pub enum SearchMeta {
+    Table,
+    Id,
+    Version,
+}

@@ -9,6 +9,7 @@ mod m20261125_000002_identity;
 mod m20261125_000003_contracts;
 mod m20261125_000004_subscriptions;
 mod m20261125_000005_governance;
+mod m20261126_000006_search;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_contracts::Migration),
             Box::new(m20261125_000004_subscriptions::Migration),
             Box::new(m20261125_000005_governance::Migration),
+            Box::new(m20261126_000006_search::Migration),
         ]
     }
 }

@@ -62,6 +62,13 @@ pub async fn open_database(config: &Config) -> Result<mesh::DatabaseConnection, 
     mesh::db::migrate(&db)
         .await
         .map_err(|e| StartupError(format!("migrating the database failed: {e}")))?;
+    // Products that have no search document yet (e.g. imported before search existed) become findable.
+    let indexed = mesh::search::reindex_missing(&db)
+        .await
+        .map_err(|e| StartupError(format!("indexing products for search failed: {e}")))?;
+    if indexed > 0 {
+        tracing::info!(products = indexed, "indexed products for search");
+    }
     Ok(db)
 }
 
@@ -107,7 +114,11 @@ impl Application {
             personas,
         };
         let limiters = Limiters::new(&config.rate_limits);
-        let ctx = AppContext { db, site };
+        let ctx = AppContext {
+            db,
+            site,
+            search: mesh::search::Searcher::default(),
+        };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
         crate::jobs::spawn(
             ctx.db.clone(),

@@ -1,42 +1,37 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{DomainTile, Marketplace, ProductCard, ProductPage};
+#[cfg(feature = "ssr")]
+use crate::model::{DomainTile, ProductCard};
+use crate::model::{Home, ProductPage, SearchPage};
 
-/// Products for the marketplace, optionally in one domain and narrowed by a text.
-#[server(prefix = "/api", endpoint = "marketplace")]
-pub async fn get_marketplace(
-    domain: Option<String>,
-    q: Option<String>,
-) -> Result<Marketplace, AppError> {
-    use mesh::catalog::{self, ListFilter};
+/// One page of marketplace search results for a query string (`q=orders&domain=sales&sort=name&page=2`).
+#[server(prefix = "/api", endpoint = "search")]
+pub async fn search_products(query: String) -> Result<SearchPage, AppError> {
     let ctx = crate::ssr::app_context()?;
-    let viewer = crate::ssr::viewer();
-    let filter = ListFilter {
-        domain: domain.filter(|d| !d.is_empty()),
-        text: q.filter(|q| !q.trim().is_empty()),
-        ..Default::default()
-    };
-    let products = catalog::list_products(&ctx.db, &viewer, &filter).await?;
-    let domains = catalog::domain_tiles(&ctx.db).await?;
-    Ok(Marketplace {
-        products: products.into_iter().map(ProductCard::from).collect(),
-        domains: domains.into_iter().map(DomainTile::from).collect(),
-    })
+    let request = mesh::search::SearchRequest::from_query(&query);
+    let results = ctx
+        .search
+        .search(&ctx.db, &crate::ssr::viewer(), &request)
+        .await?;
+    Ok(results.into())
 }
 
-/// The home page: domain tiles and the most recently updated products.
+/// The home page: domain tiles and curated rows.
 #[server(prefix = "/api", endpoint = "home")]
-pub async fn get_home() -> Result<(Vec<DomainTile>, Vec<ProductCard>), AppError> {
-    use mesh::catalog;
+pub async fn get_home() -> Result<Home, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let domains = catalog::domain_tiles(&ctx.db).await?;
-    let recent = catalog::recently_updated(&ctx.db, &viewer, 6).await?;
-    Ok((
-        domains.into_iter().map(DomainTile::from).collect(),
-        recent.into_iter().map(ProductCard::from).collect(),
-    ))
+    let domains = mesh::catalog::domain_tiles(&ctx.db).await?;
+    let c = ctx.search.curated(&ctx.db, &viewer, 6).await?;
+    let cards = |v: Vec<mesh::catalog::ProductCard>| v.into_iter().map(ProductCard::from).collect();
+    Ok(Home {
+        domains: domains.into_iter().map(DomainTile::from).collect(),
+        most_subscribed: cards(c.most_subscribed),
+        recently_published: cards(c.recently_published),
+        recently_updated: cards(c.recently_updated),
+        trusted: cards(c.trusted),
+    })
 }
 
 /// One product page.

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::catalog::get_home;
 use crate::components::errors::ErrorPanel;
 use crate::components::product_card::ProductCardView;
+use crate::model::ProductCard;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -33,11 +34,11 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="mt-8 text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((domains, recent)) => view! {
+                    Ok(home) => view! {
                         <section class="mt-10">
                             <h2 class="text-lg font-semibold">"Domains"</h2>
                             <div class="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-                                {domains.into_iter().map(|d| view! {
+                                {home.domains.into_iter().map(|d| view! {
                                     <a
                                         href=format!("/products?domain={}", d.slug)
                                         class="rounded-xl border border-slate-200 bg-white p-4 shadow-sm hover:border-indigo-300"
@@ -52,17 +53,10 @@ pub fn HomePage() -> impl IntoView {
                                 }).collect_view()}
                             </div>
                         </section>
-                        <section class="mt-10">
-                            <div class="flex items-baseline justify-between">
-                                <h2 class="text-lg font-semibold">"Recently updated"</h2>
-                                <a href="/products" class="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-                                    "All data products →"
-                                </a>
-                            </div>
-                            <div class="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                                {recent.into_iter().map(|card| view! { <ProductCardView card/> }).collect_view()}
-                            </div>
-                        </section>
+                        <Row title="Most subscribed" href="/products?sort=subscribed" testid="most-subscribed" cards=home.most_subscribed/>
+                        <Row title="Trusted: meets every policy" href="/products?compliance=passing&sort=subscribed" testid="trusted" cards=home.trusted/>
+                        <Row title="Recently published" href="/products?sort=newest" testid="recently-published" cards=home.recently_published/>
+                        <Row title="Recently updated" href="/products" testid="recently-updated" cards=home.recently_updated/>
                         <section class="mt-10 rounded-xl border border-dashed border-slate-300 p-6 text-sm text-slate-600">
                             <h2 class="font-semibold text-slate-900">"What is a data product?"</h2>
                             <p class="mt-2">
@@ -78,4 +72,25 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// A curated row of cards with a link to the full list.
+#[component]
+fn Row(
+    title: &'static str,
+    href: &'static str,
+    testid: &'static str,
+    cards: Vec<ProductCard>,
+) -> impl IntoView {
+    (!cards.is_empty()).then(|| view! {
+        <section class="mt-10" data-testid=testid>
+            <div class="flex items-baseline justify-between">
+                <h2 class="text-lg font-semibold">{title}</h2>
+                <a href=href class="text-sm font-medium text-indigo-600 hover:text-indigo-500">"See all →"</a>
+            </div>
+            <div class="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+                {cards.into_iter().map(|card| view! { <ProductCardView card/> }).collect_view()}
+            </div>
+        </section>
+    })
 }

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod product_tag;
 pub mod product_version;
 pub mod quality_run;
+pub mod search_document;
 pub mod session;
 pub mod sla_measurement;
 pub mod subscription;
@@ -52,6 +53,7 @@ pub mod prelude {
     pub use super::product_tag::{self, Entity as ProductTag};
     pub use super::product_version::{self, Entity as ProductVersion};
     pub use super::quality_run::{self, Entity as QualityRun};
+    pub use super::search_document::{self, Entity as SearchDocument};
     pub use super::session::{self, Entity as Session};
     pub use super::sla_measurement::{self, Entity as SlaMeasurement};
     pub use super::subscription::{self, Entity as Subscription};

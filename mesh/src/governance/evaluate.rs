@@ -226,6 +226,8 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
                 .exec_without_returning(db)
                 .await?;
         }
+        // Search documents carry the compliance (and everything else that may just have changed).
+        crate::search::reindex(db, chunk).await?;
     }
     Ok(())
 }

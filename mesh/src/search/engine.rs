@@ -1,0 +1,483 @@
+//! The facet cache: every product's facet values and sort keys in memory, so that counting eight facets and
+//! sorting 100k products takes a few milliseconds. Full-text matching and ranking stay in the database.
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect};
+
+use super::{Facet, FacetValue, SearchRequest, Sort};
+use crate::access::Viewer;
+use crate::entity::prelude::*;
+use crate::error::Result;
+use crate::kinds::{ProductKind, ProductStatus};
+
+pub const KINDS: &[&str] = &["source-aligned", "aggregate", "consumer-aligned"];
+pub const STATUSES: &[&str] = &["draft", "published", "deprecated", "retired"];
+pub const PII: &[&str] = &["yes", "no"];
+pub const COMPLIANCE: &[&str] = &["passing", "failing", "unknown"];
+pub const SLA: &[&str] = &["99.9", "99", "lower", "none"];
+
+/// Facet keys in the order the page shows them.
+pub const FACETS: &[&str] = &[
+    "domain",
+    "kind",
+    "status",
+    "tag",
+    "team",
+    "pii",
+    "compliance",
+    "sla",
+];
+const DOMAIN: usize = 0;
+const KIND: usize = 1;
+const STATUS: usize = 2;
+const TAG: usize = 3;
+const TEAM: usize = 4;
+const PII_F: usize = 5;
+const COMPLIANCE_F: usize = 6;
+const SLA_F: usize = 7;
+const DRAFT: u32 = 0;
+const RETIRED: u32 = 3;
+
+pub struct Doc {
+    pub id: i64,
+    domain: u32,
+    team: u32,
+    kind: u32,
+    status: u32,
+    pii: u32,
+    compliance: u32,
+    sla: u32,
+    tags: Box<[u32]>,
+    team_id: i64,
+    pub subscribers: i32,
+    published: i64,
+    updated: i64,
+    name_key: Box<str>,
+}
+
+impl Doc {
+    pub fn compliance(&self) -> &'static str {
+        COMPLIANCE[self.compliance as usize]
+    }
+
+    fn single(&self, facet: usize) -> u32 {
+        match facet {
+            DOMAIN => self.domain,
+            KIND => self.kind,
+            STATUS => self.status,
+            TEAM => self.team,
+            PII_F => self.pii,
+            COMPLIANCE_F => self.compliance,
+            _ => self.sla,
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    product_id: i64,
+    domain_id: i64,
+    team_id: i64,
+    kind: String,
+    status: String,
+    name: String,
+    tags: String,
+    has_pii: bool,
+    compliance: String,
+    sla_tier: String,
+    subscribers: i32,
+    published_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+}
+
+/// (database id, slug, name)
+type Named = (i64, String, String);
+
+pub struct Index {
+    pub version: i64,
+    pub docs: Vec<Doc>,
+    pub by_id: HashMap<i64, usize>,
+    domains: Vec<Named>,
+    teams: Vec<Named>,
+    tags: Vec<String>,
+    pub vocabulary: BTreeSet<String>,
+}
+
+fn position(list: &[&str], value: &str) -> u32 {
+    list.iter().position(|v| *v == value).unwrap_or(0) as u32
+}
+
+impl Index {
+    pub async fn load(db: &impl ConnectionTrait, version: i64) -> Result<Index> {
+        let domains: Vec<Named> = Domain::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.slug, d.name))
+            .collect();
+        let teams: Vec<Named> = Team::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.slug, t.name))
+            .collect();
+        let domain_at: HashMap<i64, u32> = domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.0, i as u32))
+            .collect();
+        let team_at: HashMap<i64, u32> = teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.0, i as u32))
+            .collect();
+        let rows = SearchDocument::find()
+            .select_only()
+            .columns([
+                search_document::Column::ProductId,
+                search_document::Column::DomainId,
+                search_document::Column::TeamId,
+                search_document::Column::Kind,
+                search_document::Column::Status,
+                search_document::Column::Name,
+                search_document::Column::Tags,
+                search_document::Column::HasPii,
+                search_document::Column::Compliance,
+                search_document::Column::SlaTier,
+                search_document::Column::Subscribers,
+                search_document::Column::PublishedAt,
+                search_document::Column::UpdatedAt,
+            ])
+            .into_model::<Row>()
+            .all(db)
+            .await?;
+        let mut tags: Vec<String> = Vec::new();
+        let mut tag_at: HashMap<String, u32> = HashMap::new();
+        let mut docs = Vec::with_capacity(rows.len());
+        let mut words: Vec<String> = Vec::new();
+        for r in rows {
+            let (Some(&domain), Some(&team)) =
+                (domain_at.get(&r.domain_id), team_at.get(&r.team_id))
+            else {
+                continue;
+            };
+            let doc_tags: Box<[u32]> = r
+                .tags
+                .split_whitespace()
+                .map(|t| {
+                    *tag_at.entry(t.to_owned()).or_insert_with(|| {
+                        tags.push(t.to_owned());
+                        (tags.len() - 1) as u32
+                    })
+                })
+                .collect();
+            words.push(r.name.clone());
+            docs.push(Doc {
+                id: r.product_id,
+                domain,
+                team,
+                kind: position(KINDS, &r.kind),
+                status: position(STATUSES, &r.status),
+                pii: if r.has_pii { 0 } else { 1 },
+                compliance: position(COMPLIANCE, &r.compliance),
+                sla: position(SLA, &r.sla_tier),
+                tags: doc_tags,
+                team_id: r.team_id,
+                subscribers: r.subscribers,
+                published: r.published_at.map_or(i64::MIN, |t| t.timestamp()),
+                updated: r.updated_at.timestamp(),
+                name_key: r.name.to_lowercase().into_boxed_str(),
+            });
+        }
+        let vocabulary = super::text::vocabulary(
+            words
+                .iter()
+                .map(String::as_str)
+                .chain(tags.iter().map(String::as_str))
+                .chain(domains.iter().map(|d| d.2.as_str()))
+                .chain(teams.iter().map(|t| t.2.as_str())),
+        );
+        let by_id = docs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        Ok(Index {
+            version,
+            docs,
+            by_id,
+            domains,
+            teams,
+            tags,
+            vocabulary,
+        })
+    }
+
+    /// The number of values a facet has (codes are 0..len).
+    fn arity(&self, facet: usize) -> usize {
+        match facet {
+            DOMAIN => self.domains.len(),
+            KIND => KINDS.len(),
+            STATUS => STATUSES.len(),
+            TAG => self.tags.len(),
+            TEAM => self.teams.len(),
+            PII_F => PII.len(),
+            COMPLIANCE_F => COMPLIANCE.len(),
+            SLA_F => SLA.len(),
+            _ => 0,
+        }
+    }
+
+    /// The code of a value named in a URL; unknown values get a code that matches nothing.
+    fn code(&self, facet: usize, value: &str) -> u32 {
+        let found = match facet {
+            DOMAIN => self.domains.iter().position(|d| d.1 == value),
+            KIND => KINDS.iter().position(|v| *v == value),
+            STATUS => STATUSES.iter().position(|v| *v == value),
+            TAG => self.tags.iter().position(|t| t == value),
+            TEAM => self.teams.iter().position(|t| t.1 == value),
+            PII_F => PII.iter().position(|v| *v == value),
+            COMPLIANCE_F => COMPLIANCE.iter().position(|v| *v == value),
+            _ => SLA.iter().position(|v| *v == value),
+        };
+        found.map_or(u32::MAX, |i| i as u32)
+    }
+
+    fn label(&self, facet: usize, code: usize) -> (String, String) {
+        let fixed = |v: &str, l: &str| (v.to_owned(), l.to_owned());
+        match facet {
+            DOMAIN => (self.domains[code].1.clone(), self.domains[code].2.clone()),
+            TEAM => (self.teams[code].1.clone(), self.teams[code].2.clone()),
+            TAG => (self.tags[code].clone(), format!("#{}", self.tags[code])),
+            KIND => {
+                let k: ProductKind = KINDS[code].parse().unwrap_or(ProductKind::Aggregate);
+                fixed(KINDS[code], k.label())
+            }
+            STATUS => {
+                let s: ProductStatus = STATUSES[code].parse().unwrap_or(ProductStatus::Published);
+                fixed(STATUSES[code], s.label())
+            }
+            PII_F => fixed(
+                PII[code],
+                ["Contains personal data", "No personal data"][code],
+            ),
+            COMPLIANCE_F => fixed(
+                COMPLIANCE[code],
+                ["Meets all policies", "Fails a policy", "Not evaluated"][code],
+            ),
+            _ => fixed(
+                SLA[code],
+                [
+                    "99.9 % or more",
+                    "99 % to 99.9 %",
+                    "Below 99 %",
+                    "No availability SLA",
+                ][code],
+            ),
+        }
+    }
+}
+
+pub fn facet_title(key: &str) -> &'static str {
+    match key {
+        "domain" => "Domain",
+        "kind" => "Type",
+        "status" => "Lifecycle",
+        "tag" => "Tags",
+        "team" => "Owner team",
+        "pii" => "Personal data",
+        "compliance" => "Compliance",
+        _ => "Availability SLA",
+    }
+}
+
+/// What one run over the index found: the ordered matches and the facet counts.
+pub struct Outcome {
+    pub ordered: Vec<usize>,
+    pub facets: Vec<Facet>,
+}
+
+/// Filters, counts and sorts. `scores` holds the full-text matches (None: no text, everything matches).
+/// A facet's counts apply every other facet's selection but not its own (several values of one facet are
+/// alternatives), so each count says how many results choosing that value gives.
+pub fn run(
+    index: &Index,
+    viewer: &Viewer,
+    request: &SearchRequest,
+    scores: Option<&HashMap<i64, f64>>,
+) -> Outcome {
+    let selected: Vec<Vec<u32>> = FACETS
+        .iter()
+        .enumerate()
+        .map(|(f, key)| {
+            request
+                .values(key)
+                .iter()
+                .map(|v| index.code(f, v))
+                .collect()
+        })
+        .collect();
+    let mut counts: Vec<Vec<u64>> = (0..FACETS.len()).map(|f| vec![0; index.arity(f)]).collect();
+    let may_see_drafts = |d: &Doc| viewer.is_admin || viewer.team_ids.contains(&d.team_id);
+    let passes = |f: usize, d: &Doc| -> bool {
+        let chosen = &selected[f];
+        if f == STATUS && chosen.is_empty() {
+            // Retired products only when asked for.
+            return d.status != RETIRED;
+        }
+        if chosen.is_empty() {
+            return true;
+        }
+        if f == TAG {
+            d.tags.iter().any(|t| chosen.contains(t))
+        } else {
+            chosen.contains(&d.single(f))
+        }
+    };
+    let mut ordered = Vec::new();
+    for (i, d) in index.docs.iter().enumerate() {
+        if d.status == DRAFT && !may_see_drafts(d) {
+            continue;
+        }
+        if let Some(s) = scores {
+            if !s.contains_key(&d.id) {
+                continue;
+            }
+        }
+        let mut failed = None;
+        let mut failures = 0;
+        for f in 0..FACETS.len() {
+            if !passes(f, d) {
+                failures += 1;
+                failed = Some(f);
+                if failures > 1 {
+                    break;
+                }
+            }
+        }
+        let count = |f: usize, counts: &mut Vec<Vec<u64>>| {
+            if f == TAG {
+                for t in d.tags.iter() {
+                    counts[TAG][*t as usize] += 1;
+                }
+            } else {
+                counts[f][d.single(f) as usize] += 1;
+            }
+        };
+        match (failures, failed) {
+            (0, _) => {
+                ordered.push(i);
+                for f in 0..FACETS.len() {
+                    count(f, &mut counts);
+                }
+            }
+            (1, Some(f)) => count(f, &mut counts),
+            _ => {}
+        }
+    }
+    sort(index, &mut ordered, request.sort, scores);
+    let facets = FACETS
+        .iter()
+        .enumerate()
+        .map(|(f, key)| {
+            let mut values: Vec<FacetValue> = counts[f]
+                .iter()
+                .enumerate()
+                .filter(|(code, n)| **n > 0 || selected[f].contains(&(*code as u32)))
+                .map(|(code, n)| {
+                    let (value, label) = index.label(f, code);
+                    FacetValue {
+                        selected: selected[f].contains(&(code as u32)),
+                        value,
+                        label,
+                        count: *n,
+                    }
+                })
+                .collect();
+            // Selected values that match nothing known still show, so they can be removed.
+            for v in request.values(key) {
+                if index.code(f, &v) == u32::MAX {
+                    values.push(FacetValue {
+                        value: v.clone(),
+                        label: v.clone(),
+                        count: 0,
+                        selected: true,
+                    });
+                }
+            }
+            if matches!(f, DOMAIN | TAG | TEAM) {
+                values.sort_by(|a, b| {
+                    b.selected
+                        .cmp(&a.selected)
+                        .then(b.count.cmp(&a.count))
+                        .then(a.label.cmp(&b.label))
+                });
+            }
+            let total_values = values.len();
+            if f == TAG {
+                values.truncate(20.max(values.iter().filter(|v| v.selected).count()));
+            }
+            Facet {
+                key: (*key).to_owned(),
+                title: facet_title(key).to_owned(),
+                values,
+                more: total_values.saturating_sub(20),
+            }
+        })
+        .collect();
+    Outcome { ordered, facets }
+}
+
+fn sort(index: &Index, ordered: &mut [usize], sort: Sort, scores: Option<&HashMap<i64, f64>>) {
+    let docs = &index.docs;
+    let popularity = |a: &Doc, b: &Doc| {
+        b.subscribers
+            .cmp(&a.subscribers)
+            .then(a.name_key.cmp(&b.name_key))
+    };
+    match sort {
+        Sort::Relevance => match scores {
+            Some(s) => ordered.sort_by(|a, b| {
+                let (da, db) = (&docs[*a], &docs[*b]);
+                let (sa, sb) = (
+                    s.get(&da.id).copied().unwrap_or(0.0),
+                    s.get(&db.id).copied().unwrap_or(0.0),
+                );
+                sb.total_cmp(&sa).then_with(|| popularity(da, db))
+            }),
+            None => ordered.sort_by(|a, b| popularity(&docs[*a], &docs[*b])),
+        },
+        Sort::Name => ordered.sort_by(|a, b| docs[*a].name_key.cmp(&docs[*b].name_key)),
+        Sort::Newest => ordered.sort_by(|a, b| {
+            let (da, db) = (&docs[*a], &docs[*b]);
+            db.published
+                .cmp(&da.published)
+                .then(db.updated.cmp(&da.updated))
+                .then(da.name_key.cmp(&db.name_key))
+        }),
+        Sort::Subscribed => ordered.sort_by(|a, b| popularity(&docs[*a], &docs[*b])),
+    }
+}
+
+/// Curated rows for the home page: ids of visible, listed products (published or deprecated).
+pub fn curated(index: &Index, pick: impl Fn(&Doc) -> bool, order: Sort, limit: usize) -> Vec<i64> {
+    let mut ordered: Vec<usize> = index
+        .docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| (d.status == 1 || d.status == 2) && pick(d))
+        .map(|(i, _)| i)
+        .collect();
+    sort(index, &mut ordered, order, None);
+    ordered
+        .into_iter()
+        .take(limit)
+        .map(|i| index.docs[i].id)
+        .collect()
+}
+
+/// The ids of listed products whose compliance is passing.
+pub fn is_trusted(d: &Doc) -> bool {
+    d.compliance == 0
+}
+
+pub fn is_published(d: &Doc) -> bool {
+    d.published != i64::MIN
+}

@@ -1,0 +1,405 @@
+//! Marketplace search: full text (SQLite FTS5, PostgreSQL tsvector + GIN) ranked by relevance with popularity as
+//! the tie-breaker, facets with live counts, sorting and exact pagination, highlighting and suggestions.
+//!
+//! The database matches and ranks the text; a per-instance cache of every product's facet values ([`Searcher`])
+//! filters, counts and sorts. The cache reloads when `search_meta.version` moves, which every reindex bumps.
+pub mod documents;
+mod engine;
+pub mod text;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+};
+use serde::Serialize;
+
+use crate::access::Viewer;
+use crate::catalog::{self, ProductCard};
+use crate::entity::prelude::*;
+use crate::error::Result;
+
+pub use documents::{reindex, reindex_missing};
+pub use engine::{FACETS, KINDS, SLA, STATUSES};
+
+/// Results per page unless asked otherwise, and the most a page may hold.
+pub const PER_PAGE: usize = 24;
+const MAX_PER_PAGE: usize = 100;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Name,
+    Newest,
+    Subscribed,
+}
+
+impl Sort {
+    pub const ALL: [(Sort, &'static str, &'static str); 4] = [
+        (Sort::Relevance, "relevance", "Best match"),
+        (Sort::Name, "name", "Name"),
+        (Sort::Newest, "newest", "Newest"),
+        (Sort::Subscribed, "subscribed", "Most subscribed"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Sort::ALL
+            .iter()
+            .find(|s| s.0 == self)
+            .map_or("relevance", |s| s.1)
+    }
+}
+
+/// A search as the URL states it: `q`, one parameter per selected facet value (`domain=sales&domain=hr`),
+/// `sort` and `page`. Unknown parameters and values are kept out of the way, never an error.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchRequest {
+    pub text: String,
+    pub filters: Vec<(String, String)>,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl SearchRequest {
+    /// Reads a query string (`q=orders&domain=sales&page=2`), leniently: bad numbers fall back to defaults.
+    pub fn from_query(query: &str) -> SearchRequest {
+        let mut r = SearchRequest {
+            page: 1,
+            per_page: PER_PAGE,
+            ..Default::default()
+        };
+        for (k, v) in url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+            let v = v.trim().to_owned();
+            match k.as_ref() {
+                "q" => r.text = v.chars().take(2_000).collect(),
+                "sort" => {
+                    r.sort = Sort::ALL
+                        .iter()
+                        .find(|s| s.1 == v)
+                        .map_or(Sort::Relevance, |s| s.0)
+                }
+                "page" => r.page = v.parse().unwrap_or(1).clamp(1, 1_000_000),
+                "per_page" => r.per_page = v.parse().unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE),
+                key if FACETS.contains(&key)
+                    && !v.is_empty()
+                    && r.filters.len() < 64
+                    && !r.filters.iter().any(|(fk, fv)| fk == key && *fv == v) =>
+                {
+                    r.filters.push((key.to_owned(), v));
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// The selected values of a facet.
+    pub fn values(&self, key: &str) -> Vec<String> {
+        self.filters
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    pub selected: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Facet {
+    pub key: String,
+    pub title: String,
+    pub values: Vec<FacetValue>,
+    /// Values left out of `values` (tags show the 20 most frequent).
+    pub more: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    pub card: ProductCard,
+    /// The name and summary in segments, matched words flagged `true`.
+    pub name: Vec<(String, bool)>,
+    pub summary: Vec<(String, bool)>,
+    /// Columns whose name or description matched.
+    pub columns: Vec<String>,
+    pub subscribers: i32,
+    /// passing | failing | unknown
+    pub compliance: String,
+}
+
+/// What to try when nothing matched.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Suggestions {
+    pub did_you_mean: Option<String>,
+    /// (facet key, its title, results if that facet's selection were removed)
+    pub without_facet: Vec<(String, String, u64)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Vec<Facet>,
+    pub suggestions: Suggestions,
+}
+
+impl SearchResults {
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// The facet cache of one server instance (cheap to clone; clones share it).
+#[derive(Clone, Default)]
+pub struct Searcher {
+    current: Arc<RwLock<Option<Arc<engine::Index>>>>,
+    reload: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Searcher {
+    fn cached(&self, version: i64) -> Option<Arc<engine::Index>> {
+        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
+        guard.as_ref().filter(|i| i.version == version).cloned()
+    }
+
+    async fn index(&self, db: &impl ConnectionTrait) -> Result<Arc<engine::Index>> {
+        let version = current_version(db).await?;
+        if let Some(index) = self.cached(version) {
+            return Ok(index);
+        }
+        let _one_at_a_time = self.reload.lock().await;
+        if let Some(index) = self.cached(version) {
+            return Ok(index);
+        }
+        let index = Arc::new(engine::Index::load(db, version).await?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(index.clone());
+        Ok(index)
+    }
+
+    /// Runs a search as the viewer may see it.
+    pub async fn search(
+        &self,
+        db: &impl ConnectionTrait,
+        viewer: &Viewer,
+        request: &SearchRequest,
+    ) -> Result<SearchResults> {
+        let index = self.index(db).await?;
+        let tokens = text::tokens(&request.text);
+        let scores = if tokens.is_empty() {
+            None
+        } else {
+            Some(text_matches(db, &tokens).await?)
+        };
+        let outcome = engine::run(&index, viewer, request, scores.as_ref());
+        let total = outcome.ordered.len();
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let start = (request.page.max(1) - 1).saturating_mul(per_page);
+        let page_ids: Vec<i64> = outcome
+            .ordered
+            .iter()
+            .skip(start)
+            .take(per_page)
+            .map(|i| index.docs[*i].id)
+            .collect();
+        let hits = self.hits(db, &index, &page_ids, &tokens).await?;
+        let mut suggestions = Suggestions::default();
+        if total == 0 {
+            suggestions.did_you_mean = text::did_you_mean(&tokens, &index.vocabulary);
+            for facet in &outcome.facets {
+                if request.filters.iter().any(|(k, _)| *k == facet.key) {
+                    let n: u64 = if facet.key == "tag" {
+                        // A product with two tags counts twice; the real number needs a run without it.
+                        let mut without = request.clone();
+                        without.filters.retain(|(k, _)| k != "tag");
+                        engine::run(&index, viewer, &without, scores.as_ref())
+                            .ordered
+                            .len() as u64
+                    } else {
+                        facet.values.iter().map(|v| v.count).sum()
+                    };
+                    if n > 0 {
+                        suggestions
+                            .without_facet
+                            .push((facet.key.clone(), facet.title.clone(), n));
+                    }
+                }
+            }
+        }
+        Ok(SearchResults {
+            total,
+            page: request.page.max(1),
+            per_page,
+            hits,
+            facets: outcome.facets,
+            suggestions,
+        })
+    }
+
+    async fn hits(
+        &self,
+        db: &impl ConnectionTrait,
+        index: &engine::Index,
+        ids: &[i64],
+        tokens: &[String],
+    ) -> Result<Vec<Hit>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let products = DataProduct::find()
+            .filter(data_product::Column::Id.is_in(ids.to_vec()))
+            .all(db)
+            .await?;
+        let mut cards: HashMap<i64, ProductCard> = catalog::cards(db, products)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let mut columns: HashMap<i64, String> = HashMap::new();
+        if !tokens.is_empty() {
+            columns = SearchDocument::find()
+                .select_only()
+                .column(search_document::Column::ProductId)
+                .column(search_document::Column::Columns)
+                .filter(search_document::Column::ProductId.is_in(ids.to_vec()))
+                .into_tuple::<(i64, String)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect();
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let card = cards.remove(id)?;
+                let doc = &index.docs[*index.by_id.get(id)?];
+                let matched_columns = columns
+                    .get(id)
+                    .map(|text| {
+                        text.lines()
+                            .filter(|line| {
+                                text::highlight(line, tokens).iter().any(|(_, hit)| *hit)
+                            })
+                            .filter_map(|line| line.split([':', ' ']).next())
+                            .filter(|name| !name.is_empty())
+                            .take(3)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(Hit {
+                    name: text::highlight(&card.name, tokens),
+                    summary: text::highlight(&card.summary, tokens),
+                    columns: matched_columns,
+                    subscribers: doc.subscribers,
+                    compliance: doc.compliance().to_owned(),
+                    card,
+                })
+            })
+            .collect())
+    }
+
+    /// The home page's rows: most subscribed, recently published, recently updated, and trusted (meets every
+    /// policy) products, listed ones only.
+    pub async fn curated(
+        &self,
+        db: &impl ConnectionTrait,
+        viewer: &Viewer,
+        limit: usize,
+    ) -> Result<Curated> {
+        let index = self.index(db).await?;
+        let rows = [
+            engine::curated(&index, |d| d.subscribers > 0, Sort::Subscribed, limit),
+            engine::curated(&index, engine::is_published, Sort::Newest, limit),
+            recently_updated_ids(db, viewer, limit).await?,
+            engine::curated(&index, engine::is_trusted, Sort::Subscribed, limit),
+        ];
+        let all: Vec<i64> = rows.iter().flatten().copied().collect();
+        let products = DataProduct::find()
+            .filter(data_product::Column::Id.is_in(all))
+            .all(db)
+            .await?;
+        let cards: HashMap<i64, ProductCard> = catalog::cards(db, products)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let pick = |ids: &[i64]| ids.iter().filter_map(|id| cards.get(id).cloned()).collect();
+        Ok(Curated {
+            most_subscribed: pick(&rows[0]),
+            recently_published: pick(&rows[1]),
+            recently_updated: pick(&rows[2]),
+            trusted: pick(&rows[3]),
+        })
+    }
+}
+
+async fn recently_updated_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    limit: usize,
+) -> Result<Vec<i64>> {
+    Ok(catalog::recently_updated(db, viewer, limit as u64)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Curated {
+    pub most_subscribed: Vec<ProductCard>,
+    pub recently_published: Vec<ProductCard>,
+    pub recently_updated: Vec<ProductCard>,
+    pub trusted: Vec<ProductCard>,
+}
+
+async fn current_version(db: &impl ConnectionTrait) -> Result<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM search_meta WHERE id = 1",
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get_by_index::<i64>(0)?,
+        None => 0,
+    })
+}
+
+/// Every product the words match, with its relevance (higher is better).
+async fn text_matches(db: &impl ConnectionTrait, tokens: &[String]) -> Result<HashMap<i64, f64>> {
+    let backend = db.get_database_backend();
+    let statement = match backend {
+        DbBackend::Sqlite => Statement::from_sql_and_values(
+            backend,
+            // bm25 is lower for better matches; columns weighted name > tags > summary > columns > docs.
+            "SELECT rowid, -bm25(search_fts, 10.0, 4.0, 5.0, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH ?",
+            [text::fts5_expression(tokens).into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            "SELECT product_id, ts_rank(tsv, query)::float8 FROM search_documents, \
+             to_tsquery('english', $1) query WHERE tsv @@ query",
+            [text::tsquery_expression(tokens).into()],
+        ),
+    };
+    let rows = db.query_all_raw(statement).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        out.insert(r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<f64>(1)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,187 @@
+//! The words of a query: tokens, the full-text expressions built from them, highlighting and spelling.
+use std::collections::BTreeSet;
+
+/// At most this many words of a query are searched.
+const MAX_TOKENS: usize = 16;
+const MAX_TOKEN_CHARS: usize = 64;
+
+/// The words of a query, lowercased: runs of letters and digits. Everything else (quotes, operators, `*`,
+/// `:`...) separates words, so no input can change the meaning of the full-text expression.
+pub fn tokens(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.chars()
+                .take(MAX_TOKEN_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .take(MAX_TOKENS)
+        .collect()
+}
+
+/// An FTS5 expression: every word, as a prefix (search as you type), all required.
+pub fn fts5_expression(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("\"{t}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A PostgreSQL `to_tsquery` expression with the same meaning.
+pub fn tsquery_expression(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("{t}:*"))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// Whether a word of the text matches a query token (the token is a prefix of it, as in the search).
+fn word_matches(word: &str, tokens: &[String]) -> bool {
+    let word = word.to_lowercase();
+    tokens.iter().any(|t| {
+        word.starts_with(t.as_str())
+            // "orders" finds "order": the stemmed form of the token.
+            || (t.len() > 3 && t.ends_with('s') && word.starts_with(&t[..t.len() - 1]))
+    })
+}
+
+/// Splits `text` into (segment, matched) pairs, matched words marked; the page renders them with <mark>.
+pub fn highlight(text: &str, tokens: &[String]) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut push = |s: &str, hit: bool| match out.last_mut() {
+        Some((last, h)) if *h == hit => last.push_str(s),
+        _ => out.push((s.to_owned(), hit)),
+    };
+    let mut start = 0;
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        let alnum = c.is_alphanumeric();
+        if alnum != in_word {
+            let piece = &text[start..i];
+            if !piece.is_empty() {
+                push(piece, in_word && word_matches(piece, tokens));
+            }
+            start = i;
+            in_word = alnum;
+        }
+    }
+    let piece = &text[start..];
+    if !piece.is_empty() {
+        push(piece, in_word && word_matches(piece, tokens));
+    }
+    out
+}
+
+/// The words suggestions are drawn from (names, tags, domains, teams), lowercased, 3 letters or more.
+pub fn vocabulary<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for text in texts {
+        for w in tokens_unbounded(text) {
+            if w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()) {
+                words.insert(w);
+            }
+        }
+    }
+    words
+}
+
+fn tokens_unbounded(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// "Did you mean": each word that starts no known word replaced by the closest known word (edit distance 1 for
+/// short words, 2 for longer ones). None when nothing would change.
+pub fn did_you_mean(tokens: &[String], vocabulary: &BTreeSet<String>) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = tokens
+        .iter()
+        .map(|t| {
+            let known = vocabulary
+                .range(t.clone()..)
+                .next()
+                .is_some_and(|w| w.starts_with(t.as_str()));
+            if known {
+                return t.clone();
+            }
+            let limit = if t.chars().count() <= 4 { 1 } else { 2 };
+            let best = vocabulary
+                .iter()
+                .map(|w| (strsim::damerau_levenshtein(t, w), w))
+                .filter(|(d, _)| *d <= limit)
+                .min_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())));
+            match best {
+                Some((_, w)) => {
+                    changed = true;
+                    w.clone()
+                }
+                None => t.clone(),
+            }
+        })
+        .collect();
+    changed.then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_and_quotes_are_only_separators() {
+        assert_eq!(
+            tokens(r#"  "orders" AND (revenue* OR -x) NEAR/2 "#),
+            ["orders", "and", "revenue", "or", "x", "near", "2"]
+        );
+        assert_eq!(
+            fts5_expression(&tokens("customer:id")),
+            r#""customer"* "id"*"#
+        );
+        assert_eq!(
+            tsquery_expression(&tokens("customer's churn")),
+            "customer:* & s:* & churn:*"
+        );
+        assert!(tokens(r#"""' ** ()"#).is_empty());
+        assert_eq!(tokens(&"a".repeat(10_000)).len(), 1);
+        assert_eq!(tokens(&"ab ".repeat(10_000)).len(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn matched_words_are_marked() {
+        let t = tokens("order rev");
+        assert_eq!(
+            highlight("Customer Orders and revenue.", &t),
+            vec![
+                ("Customer ".to_string(), false),
+                ("Orders".to_string(), true),
+                (" and ".to_string(), false),
+                ("revenue".to_string(), true),
+                (".".to_string(), false),
+            ]
+        );
+        assert_eq!(highlight("", &t), vec![]);
+    }
+
+    #[test]
+    fn close_spellings_are_suggested() {
+        let v = vocabulary(["Customer Orders", "Daily Revenue", "Web Sessions"].into_iter());
+        assert_eq!(
+            did_you_mean(&tokens("revnue"), &v).as_deref(),
+            Some("revenue")
+        );
+        assert_eq!(
+            did_you_mean(&tokens("custmer ordrs"), &v).as_deref(),
+            Some("customer orders")
+        );
+        assert_eq!(
+            did_you_mean(&tokens("rev"), &v),
+            None,
+            "a prefix of a known word"
+        );
+        assert_eq!(did_you_mean(&tokens("zzzzzz"), &v), None);
+    }
+}
