@@ -27,8 +27,8 @@ use crate::pages::product::{
 };
 use crate::pages::{
     admin::AdminPage, home::HomePage, inbox::InboxPage, login::LoginPage,
-    marketplace::MarketplacePage, new_product::NewProductPage, subscriptions::SubscriptionsPage,
-    tokens::TokensPage, webhooks::WebhooksPage,
+    marketplace::MarketplacePage, mesh_map::MeshMapPage, new_product::NewProductPage,
+    subscriptions::SubscriptionsPage, tokens::TokensPage, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app (server side only).
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mesh") view=MeshMapPage ssr=SsrMode::Async/>
                     <Route path=path!("/governance") view=GovernancePage ssr=SsrMode::Async/>
                     <Route path=path!("/governance/policies") view=PoliciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/governance/waivers") view=WaiversPage ssr=SsrMode::Async/>

@@ -134,6 +134,32 @@ pub struct SearchPage {
     pub without_facet: Vec<(String, String, u64)>,
 }
 
+/// `/mesh`: the layout computed on the server (see `mesh::map`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeshMap {
+    pub width: i32,
+    pub height: i32,
+    pub node_w: i32,
+    pub node_h: i32,
+    /// (slug, name, x, y, w, h)
+    pub groups: Vec<(String, String, i32, i32, i32, i32)>,
+    pub nodes: Vec<MapNode>,
+    /// (from, to, x1, y1, x2, y2), from and to as `domain/product`
+    pub edges: Vec<(String, String, i32, i32, i32, i32)>,
+    pub domains: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapNode {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub status: String,
+    pub x: i32,
+    pub y: i32,
+}
+
 /// The home page's curated rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Home {

@@ -95,3 +95,19 @@ test('an unknown product shows the not-found page', async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
 });
+
+test('the mesh map shows domains and consumption, and a node opens its product', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Mesh map' }).click();
+  await expect(page).toHaveURL(/\/mesh$/);
+  await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'mesh-map.png'), fullPage: true });
+  const map = page.getByTestId('mesh-map');
+  await expect(map).toBeVisible();
+  expect(await map.locator('[data-group]').count()).toBeGreaterThanOrEqual(7);
+  expect(await map.locator('[data-edge]').count()).toBeGreaterThan(0);
+  await page.getByRole('link', { name: 'Finance', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/mesh\?domain=finance$/);
+  await map.locator('[data-node="/products/finance/general-ledger"]').click();
+  await expect(page).toHaveURL(/\/products\/finance\/general-ledger$/);
+});

@@ -14,6 +14,7 @@ pub mod error;
 pub mod governance;
 pub mod identity;
 pub mod kinds;
+pub mod map;
 pub mod markdown;
 pub mod notifications;
 pub mod odcs;

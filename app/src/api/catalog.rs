@@ -48,3 +48,41 @@ pub async fn get_product_page(domain: String, product: String) -> Result<Product
     dto.subscribers = subscribers;
     Ok(dto)
 }
+
+/// The mesh map, optionally around one domain.
+#[server(prefix = "/api", endpoint = "mesh_map")]
+pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMap, AppError> {
+    use crate::model::{MapNode, MeshMap};
+    let ctx = crate::ssr::app_context()?;
+    let m = mesh::map::mesh_map(&ctx.db, domain.as_deref().filter(|d| !d.is_empty())).await?;
+    Ok(MeshMap {
+        width: m.width,
+        height: m.height,
+        node_w: mesh::map::NODE_W,
+        node_h: mesh::map::NODE_H,
+        groups: m
+            .groups
+            .into_iter()
+            .map(|g| (g.slug, g.name, g.x, g.y, g.w, g.h))
+            .collect(),
+        nodes: m
+            .nodes
+            .into_iter()
+            .map(|n| MapNode {
+                href: format!("/products/{}/{}", n.domain, n.slug),
+                name: n.name,
+                kind: n.kind.as_str().into(),
+                kind_label: n.kind.label().into(),
+                status: n.status.as_str().into(),
+                x: n.x,
+                y: n.y,
+            })
+            .collect(),
+        edges: m
+            .edges
+            .into_iter()
+            .map(|e| (e.from, e.to, e.x1, e.y1, e.x2, e.y2))
+            .collect(),
+        domains: m.domains,
+    })
+}

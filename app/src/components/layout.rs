@@ -37,6 +37,7 @@ fn Header() -> impl IntoView {
                 </form>
                 <nav class="flex items-center gap-1 text-sm font-medium" aria-label="Main">
                     <NavLink href="/products" label="Marketplace"/>
+                    <NavLink href="/mesh" label="Mesh map"/>
                     <NavLink href="/governance" label="Governance"/>
                     <NavLink href="/inbox" label="Inbox"/>
                     <Account/>

@@ -4,6 +4,7 @@ pub mod home;
 pub mod inbox;
 pub mod login;
 pub mod marketplace;
+pub mod mesh_map;
 pub mod new_product;
 pub mod product;
 pub mod subscriptions;

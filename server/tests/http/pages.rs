@@ -115,3 +115,52 @@ async fn the_home_page_shows_domains_and_recent_products() {
         assert!(html.contains("Recently updated"));
     }
 }
+
+#[tokio::test]
+async fn the_mesh_map_is_drawn_on_the_server() {
+    for app in apps().await {
+        let (status, html) = app.get_text("/mesh").await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert!(html.contains(r#"data-testid="mesh-map""#));
+        assert!(
+            html.contains(r#"data-node="/products/sales/customer-orders""#),
+            "{}",
+            app.label()
+        );
+        assert!(
+            html.contains("data-edge="),
+            "{}: consumption links are drawn",
+            app.label()
+        );
+        assert!(
+            !html.contains("budget-plan-2027"),
+            "drafts are not on the map"
+        );
+        let (status, html) = app.get_text("/mesh?domain=finance").await;
+        assert_eq!(status, 200);
+        assert!(html.contains(r#"data-node="/products/finance/general-ledger""#));
+        assert!(html.contains(r#"data-group="finance""#));
+        let (status, _) = app.get_text("/mesh?domain=no-such-domain").await;
+        assert_eq!(status, 200, "an unknown domain shows an empty map");
+    }
+}
+
+#[tokio::test]
+async fn search_pages_answer_every_query() {
+    for app in apps().await {
+        for path in [
+            "/products?q=%22unbalanced",
+            "/products?q=orders&domain=sales&domain=nope&page=999",
+            "/products?sort=newest&status=retired",
+            "/products?q=revnue",
+        ] {
+            let (status, html) = app.get_text(path).await;
+            assert_eq!(status, 200, "{}: {path}", app.label());
+            assert!(html.contains(r#"data-testid="result-count""#), "{path}");
+        }
+        let (_, html) = app.get_text("/products?q=revnue").await;
+        assert!(html.contains("Did you mean"), "{}", app.label());
+        let (_, html) = app.get_text("/products?q=ledger").await;
+        assert!(html.contains("<mark"), "matched words are marked");
+    }
+}
