@@ -904,6 +904,10 @@ pub struct DomainCompliance {
     pub slug: String,
     pub name: String,
     pub score: f64,
+    /// Listed products in the domain; `products` holds one page of them.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
     pub policies: Vec<PolicyHead>,
     pub products: Vec<ProductComplianceRow>,
     pub trend: Vec<(NaiveDate, f64)>,

@@ -69,7 +69,17 @@ async fn the_seeded_mesh_is_evaluated_and_scored() {
             outcome(db, "customer-service/product-reviews", "sla").await,
             Some(Outcome::Fail)
         );
-        let detail = dashboard::domain(db, "marketing").await.unwrap();
+        let detail = dashboard::domain(db, "marketing", 1, 1000).await.unwrap();
+        // Pages continue the same order.
+        let second = dashboard::domain(db, "marketing", 2, 2).await.unwrap();
+        assert_eq!(second.total, detail.products.len());
+        assert_eq!(
+            second.products.iter().map(|r| &r.slug).collect::<Vec<_>>(),
+            detail.products[2..4]
+                .iter()
+                .map(|r| &r.slug)
+                .collect::<Vec<_>>()
+        );
         assert!(
             detail.products.windows(2).all(|w| w[0].score <= w[1].score),
             "failing first"
@@ -437,5 +447,106 @@ async fn the_daily_run_happens_once_a_day() {
             t.label
         );
         assert_eq!(snapshots().await, before + 1);
+    }
+}
+
+/// The dashboard reads rollups; the domain page reads the evaluations themselves. They must agree.
+async fn rollups_agree(db: &DatabaseConnection, label: &str) {
+    let overview = dashboard::overview(db).await.unwrap();
+    let mut listed = 0;
+    for row in &overview.domains {
+        let detail = dashboard::domain(db, &row.score.slug, 1, 100_000)
+            .await
+            .unwrap();
+        listed += detail.products.len();
+        assert_eq!(
+            detail.products.len(),
+            row.score.products,
+            "{label}: {}",
+            row.score.slug
+        );
+        assert_eq!(detail.total, row.score.products);
+        // Row scores come from the evaluations themselves, the dashboard's from the rollups.
+        let from_rows = if detail.products.is_empty() {
+            100.0
+        } else {
+            detail.products.iter().map(|p| p.score).sum::<f64>() / detail.products.len() as f64
+        };
+        assert!(
+            (from_rows - row.score.score).abs() < 1e-9
+                && (detail.score - row.score.score).abs() < 1e-9,
+            "{label}: {} scores {from_rows} from its evaluations, {} on the dashboard",
+            row.score.slug,
+            row.score.score
+        );
+        assert_eq!(
+            detail.products.iter().map(|p| p.blockers).sum::<usize>(),
+            row.score.blockers,
+            "{label}: {}",
+            row.score.slug
+        );
+        for (head, cell) in overview.policies.iter().zip(&row.cells) {
+            let (mut ok, mut applicable) = (0, 0);
+            if let Some(j) = detail.policies.iter().position(|h| h.id == head.id) {
+                for p in &detail.products {
+                    match p.cells[j].as_ref().map(|c| c.0) {
+                        Some(Outcome::Pass | Outcome::Waived) => {
+                            ok += 1;
+                            applicable += 1
+                        }
+                        Some(Outcome::Fail) => applicable += 1,
+                        _ => {}
+                    }
+                }
+            }
+            let expected = (applicable > 0).then(|| ok as f64 * 100.0 / applicable as f64);
+            assert_eq!(
+                *cell, expected,
+                "{label}: {} x {}",
+                row.score.slug, head.key
+            );
+        }
+    }
+    assert_eq!(listed, overview.products, "{label}");
+}
+
+#[tokio::test]
+async fn the_dashboard_rollups_follow_every_change() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        rollups_agree(db, t.label).await;
+        let before = dashboard::overview(db).await.unwrap();
+        // A new global policy re-evaluates every product.
+        let steward = viewer(db, STEWARD).await;
+        governance::policies::create(
+            db,
+            &steward,
+            &input(
+                "global",
+                "tagged-core",
+                "required_tags",
+                "{\"tags\": [\"core\"]}",
+            ),
+        )
+        .await
+        .unwrap();
+        rollups_agree(db, t.label).await;
+        let after = dashboard::overview(db).await.unwrap();
+        assert!(after.mesh_score < before.mesh_score, "{}", t.label);
+        // A retired product leaves the listed set and its domain's counts.
+        let orders = catalog::find_product(db, &Viewer::system(), "sales", "customer-orders")
+            .await
+            .unwrap();
+        mesh::products::retire(db, &Viewer::system(), orders.id)
+            .await
+            .unwrap();
+        rollups_agree(db, t.label).await;
+        let retired = dashboard::overview(db).await.unwrap();
+        assert_eq!(retired.products, after.products - 1, "{}", t.label);
+        assert!(!dashboard::fully_compliant(db)
+            .await
+            .unwrap()
+            .contains(&orders.id));
     }
 }

@@ -457,3 +457,24 @@ pub enum SearchMeta {
     Id,
     Version,
 }
+
+#[derive(DeriveIden)]
+pub enum ProductScores {
+    Table,
+    ProductId,
+    DomainId,
+    Listed,
+    Passed,
+    Applicable,
+    Blockers,
+    Score,
+}
+
+#[derive(DeriveIden)]
+pub enum DomainPolicyTallies {
+    Table,
+    DomainId,
+    PolicyId,
+    Passing,
+    Applicable,
+}

@@ -10,6 +10,8 @@ mod m20261125_000003_contracts;
 mod m20261125_000004_subscriptions;
 mod m20261125_000005_governance;
 mod m20261126_000006_search;
+mod m20261127_000007_compliance_rollups;
+mod m20261127_000008_search_vectors;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_subscriptions::Migration),
             Box::new(m20261125_000005_governance::Migration),
             Box::new(m20261126_000006_search::Migration),
+            Box::new(m20261127_000007_compliance_rollups::Migration),
+            Box::new(m20261127_000008_search_vectors::Migration),
         ]
     }
 }

@@ -69,6 +69,21 @@ pub async fn open_database(config: &Config) -> Result<mesh::DatabaseConnection, 
     if indexed > 0 {
         tracing::info!(products = indexed, "indexed products for search");
     }
+    let installed = mesh::governance::install_default_policies(&db)
+        .await
+        .map_err(|e| StartupError(format!("installing the default policies failed: {e}")))?;
+    if installed > 0 {
+        tracing::info!(
+            policies = installed,
+            "installed the default governance policies"
+        );
+    }
+    let scored = mesh::governance::backfill_rollups(&db)
+        .await
+        .map_err(|e| StartupError(format!("computing compliance rollups failed: {e}")))?;
+    if scored > 0 {
+        tracing::info!(products = scored, "computed compliance rollups");
+    }
     Ok(db)
 }
 

@@ -50,14 +50,21 @@ pub async fn get_governance() -> Result<GovernanceOverview, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "get_domain_compliance")]
-pub async fn get_domain_compliance(domain: String) -> Result<DomainCompliance, AppError> {
+pub async fn get_domain_compliance(
+    domain: String,
+    page: usize,
+) -> Result<DomainCompliance, AppError> {
     use crate::model::{ComplianceCell, ProductComplianceRow};
+    use mesh::governance::dashboard;
     let ctx = crate::ssr::app_context()?;
-    let d = mesh::governance::dashboard::domain(&ctx.db, &domain).await?;
+    let d = dashboard::domain(&ctx.db, &domain, page, dashboard::DOMAIN_PAGE).await?;
     Ok(DomainCompliance {
         slug: d.slug,
         name: d.name,
         score: d.score,
+        total: d.total,
+        page: d.page,
+        per_page: d.per_page,
         policies: d.policies.into_iter().map(head).collect(),
         products: d
             .products

@@ -3,12 +3,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Statement,
+};
 
 use super::evaluate::Tally;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
-use crate::kinds::{Outcome, ProductStatus, Severity, TeamRole, WaiverStatus};
+use crate::kinds::{Outcome, Severity, TeamRole, WaiverStatus};
 
 /// The score the governance group aims for (the line on the trend chart).
 pub const TARGET: f64 = 90.0;
@@ -24,55 +26,33 @@ pub struct DomainScore {
     pub blockers: usize,
 }
 
-/// Listed products with their evaluations and the severity of each policy.
-async fn listed(
-    db: &impl ConnectionTrait,
-) -> Result<(
-    Vec<data_product::Model>,
-    Vec<evaluation::Model>,
-    HashMap<i64, policy::Model>,
-)> {
-    let products = DataProduct::find()
-        .filter(
-            data_product::Column::Status
-                .is_in([ProductStatus::Published, ProductStatus::Deprecated]),
-        )
-        .all(db)
+/// Per domain with listed products: (listed products, sum of their scores, failing blockers), from the
+/// per-product rollups.
+async fn listed_scores(db: &impl ConnectionTrait) -> Result<HashMap<i64, (usize, f64, usize)>> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT domain_id, COUNT(*), SUM(score), SUM(blockers) FROM product_scores \
+             WHERE listed GROUP BY domain_id",
+        ))
         .await?;
-    let evaluations = Evaluation::find().all(db).await?;
-    let policies: HashMap<i64, policy::Model> = Policy::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    Ok((products, evaluations, policies))
-}
-
-fn tallies(
-    products: &[data_product::Model],
-    evaluations: &[evaluation::Model],
-    policies: &HashMap<i64, policy::Model>,
-) -> HashMap<i64, Tally> {
-    let listed: std::collections::HashSet<i64> = products.iter().map(|p| p.id).collect();
-    let mut out: HashMap<i64, Tally> = products.iter().map(|p| (p.id, Tally::default())).collect();
-    for e in evaluations
-        .iter()
-        .filter(|e| listed.contains(&e.product_id))
-    {
-        if let Some(policy) = policies.get(&e.policy_id) {
-            out.entry(e.product_id)
-                .or_default()
-                .add(e.outcome, policy.severity);
-        }
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        out.insert(
+            row.try_get_by_index::<i64>(0)?,
+            (
+                row.try_get_by_index::<i64>(1)? as usize,
+                row.try_get_by_index::<f64>(2)?,
+                row.try_get_by_index::<i64>(3)? as usize,
+            ),
+        );
     }
-    out
+    Ok(out)
 }
 
 /// Per domain: the mean score of its listed products, and its failing blockers.
 pub async fn domain_scores(db: &impl ConnectionTrait) -> Result<Vec<DomainScore>> {
-    let (products, evaluations, policies) = listed(db).await?;
-    let tallies = tallies(&products, &evaluations, &policies);
+    let scores = listed_scores(db).await?;
     let domains = Domain::find()
         .order_by_asc(domain::Column::Name)
         .all(db)
@@ -80,20 +60,16 @@ pub async fn domain_scores(db: &impl ConnectionTrait) -> Result<Vec<DomainScore>
     Ok(domains
         .into_iter()
         .map(|d| {
-            let mine: Vec<&Tally> = products
-                .iter()
-                .filter(|p| p.domain_id == d.id)
-                .filter_map(|p| tallies.get(&p.id))
-                .collect();
+            let (products, sum, blockers) = scores.get(&d.id).copied().unwrap_or((0, 0.0, 0));
             DomainScore {
                 domain_id: d.id,
-                score: if mine.is_empty() {
+                score: if products == 0 {
                     100.0
                 } else {
-                    mine.iter().map(|t| t.score()).sum::<f64>() / mine.len() as f64
+                    sum / products as f64
                 },
-                products: mine.len(),
-                blockers: mine.iter().map(|t| t.blockers).sum(),
+                products,
+                blockers,
                 slug: d.slug,
                 name: d.name,
             }
@@ -164,8 +140,12 @@ fn heads(
 }
 
 pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
-    let (products, evaluations, policies) = listed(db).await?;
-    let tallies = tallies(&products, &evaluations, &policies);
+    let policies: HashMap<i64, policy::Model> = Policy::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let mut scores = domain_scores(db).await?;
     // Worst first: where a steward's attention goes.
     scores.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name)));
@@ -180,39 +160,32 @@ pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
         .order_by_asc(compliance_snapshot::Column::Day)
         .all(db)
         .await?;
-    let product_domain: HashMap<i64, i64> = products.iter().map(|p| (p.id, p.domain_id)).collect();
     // (domain, policy) -> (passing, applicable)
-    let mut cell: HashMap<(i64, i64), (usize, usize)> = HashMap::new();
-    for e in &evaluations {
-        let Some(domain) = product_domain.get(&e.product_id) else {
-            continue;
-        };
-        let entry = cell.entry((*domain, e.policy_id)).or_default();
-        match e.outcome {
-            Outcome::Pass | Outcome::Waived => {
-                entry.0 += 1;
-                entry.1 += 1;
-            }
-            Outcome::Fail => entry.1 += 1,
-            Outcome::NotApplicable => {}
-        }
-    }
-    let total_products = products.len();
+    let cell: HashMap<(i64, i64), (i32, i32)> = DomainPolicyTally::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| ((t.domain_id, t.policy_id), (t.passing, t.applicable)))
+        .collect();
+    let total_products: usize = scores.iter().map(|d| d.products).sum();
     let mesh_score = if total_products == 0 {
         100.0
     } else {
-        tallies.values().map(Tally::score).sum::<f64>() / total_products as f64
+        scores
+            .iter()
+            .map(|d| d.score * d.products as f64)
+            .sum::<f64>()
+            / total_products as f64
     };
     let pending_waivers = Waiver::find()
         .filter(waiver::Column::Status.eq(WaiverStatus::Requested))
-        .all(db)
-        .await?
-        .len();
+        .count(db)
+        .await? as usize;
     Ok(Overview {
         mesh_score,
         target: TARGET,
         products: total_products,
-        blockers: tallies.values().map(|t| t.blockers).sum(),
+        blockers: scores.iter().map(|d| d.blockers).sum(),
         domains: scores
             .into_iter()
             .map(|d| DomainRow {
@@ -226,7 +199,7 @@ pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
                     .map(|h| {
                         cell.get(&(d.domain_id, h.id))
                             .filter(|(_, n)| *n > 0)
-                            .map(|(ok, n)| *ok as f64 * 100.0 / *n as f64)
+                            .map(|(ok, n)| f64::from(*ok) * 100.0 / f64::from(*n))
                     })
                     .collect(),
                 score: d,
@@ -329,29 +302,74 @@ pub struct ProductRow {
 pub struct DomainDetail {
     pub slug: String,
     pub name: String,
+    /// The mean score of all the domain's listed products.
     pub score: f64,
     pub policies: Vec<PolicyHead>,
+    /// One page of the domain's listed products, failing first.
     pub products: Vec<ProductRow>,
+    /// All the domain's listed products.
+    pub total: usize,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
     pub trend: Vec<(NaiveDate, f64)>,
 }
 
-/// Products of a domain x the policies that apply there, failing products first.
-pub async fn domain(db: &impl ConnectionTrait, slug: &str) -> Result<DomainDetail> {
+/// Rows per page of a domain's products unless asked otherwise.
+pub const DOMAIN_PAGE: usize = 50;
+
+/// Products of a domain x the policies that apply there, failing products first, a page at a time.
+pub async fn domain(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    page: usize,
+    per_page: usize,
+) -> Result<DomainDetail> {
     let d = Domain::find()
         .filter(domain::Column::Slug.eq(slug))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found(format!("domain {slug}")))?;
+    // Every listed product's rollup, to order them and score the domain; then the page in full.
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT p.id, p.name, s.score, CAST(s.blockers AS BIGINT) \
+                 FROM product_scores s JOIN data_products p ON p.id = s.product_id \
+                 WHERE s.domain_id = {} AND s.listed",
+                d.id
+            ),
+        ))
+        .await?;
+    let mut ranked = Vec::with_capacity(rows.len());
+    for row in rows {
+        ranked.push((
+            row.try_get_by_index::<i64>(0)?,
+            row.try_get_by_index::<String>(1)?,
+            row.try_get_by_index::<f64>(2)?,
+            row.try_get_by_index::<i64>(3)?,
+        ));
+    }
+    ranked.sort_by(|a, b| a.2.total_cmp(&b.2).then(b.3.cmp(&a.3)).then(a.1.cmp(&b.1)));
+    let total = ranked.len();
+    let score = if total == 0 {
+        100.0
+    } else {
+        ranked.iter().map(|r| r.2).sum::<f64>() / total as f64
+    };
+    let per_page = per_page.max(1);
+    let page = page.max(1);
+    let ids: Vec<i64> = ranked
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|r| r.0)
+        .collect();
     let products = DataProduct::find()
-        .filter(data_product::Column::DomainId.eq(d.id))
-        .filter(
-            data_product::Column::Status
-                .is_in([ProductStatus::Published, ProductStatus::Deprecated]),
-        )
-        .order_by_asc(data_product::Column::Name)
+        .filter(data_product::Column::Id.is_in(ids.clone()))
         .all(db)
         .await?;
-    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
     let evaluations = Evaluation::find()
         .filter(evaluation::Column::ProductId.is_in(ids))
         .all(db)
@@ -368,8 +386,14 @@ pub async fn domain(db: &impl ConnectionTrait, slug: &str) -> Result<DomainDetai
         .into_iter()
         .map(|x| (x.id, x.slug))
         .collect();
-    let evaluated: std::collections::HashSet<i64> =
-        evaluations.iter().map(|e| e.policy_id).collect();
+    // The policies evaluated for this domain's listed products (not only this page's).
+    let evaluated: std::collections::HashSet<i64> = DomainPolicyTally::find()
+        .filter(domain_policy_tally::Column::DomainId.eq(d.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.policy_id)
+        .collect();
     let heads: Vec<PolicyHead> = heads(&policies, &domain_slugs)
         .into_iter()
         .filter(|h| evaluated.contains(&h.id))
@@ -437,11 +461,6 @@ pub async fn domain(db: &impl ConnectionTrait, slug: &str) -> Result<DomainDetai
             .then(b.blockers.cmp(&a.blockers))
             .then(a.name.cmp(&b.name))
     });
-    let score = if rows.is_empty() {
-        100.0
-    } else {
-        rows.iter().map(|r| r.score).sum::<f64>() / rows.len() as f64
-    };
     let trend = ComplianceSnapshot::find()
         .filter(compliance_snapshot::Column::DomainId.eq(d.id))
         .filter(compliance_snapshot::Column::Day.gte(Utc::now().date_naive() - Duration::days(30)))
@@ -457,19 +476,23 @@ pub async fn domain(db: &impl ConnectionTrait, slug: &str) -> Result<DomainDetai
         score,
         policies: heads,
         products: rows,
+        total,
+        page,
+        per_page,
         trend,
     })
 }
 
 /// Products passing every applicable policy (the marketplace's "trusted" row).
 pub async fn fully_compliant(db: &impl ConnectionTrait) -> Result<Vec<i64>> {
-    let (products, evaluations, policies) = listed(db).await?;
-    let tallies = tallies(&products, &evaluations, &policies);
-    let mut ids: Vec<i64> = tallies
-        .iter()
-        .filter(|(_, t)| t.applicable > 0 && t.passed == t.applicable)
-        .map(|(id, _)| *id)
-        .collect();
-    ids.sort_unstable();
-    Ok(ids)
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT product_id FROM product_scores \
+             WHERE listed AND applicable > 0 AND passed = applicable ORDER BY product_id",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get_by_index::<i64>(0).map_err(Into::into))
+        .collect()
 }

@@ -2,7 +2,9 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use super::rules::{Facts, Rule};
 use crate::entity::prelude::*;
@@ -176,11 +178,25 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
         .iter()
         .map(|p| (p.id, Rule::parse(&p.rule, &p.params).ok()))
         .collect();
+    let mut touched_domains = std::collections::BTreeSet::new();
     for chunk in product_ids.chunks(400) {
         Evaluation::delete_many()
             .filter(evaluation::Column::ProductId.is_in(chunk.to_vec()))
             .exec(db)
             .await?;
+        ProductScore::delete_many()
+            .filter(product_score::Column::ProductId.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+        touched_domains.extend(
+            DataProduct::find()
+                .select_only()
+                .column(data_product::Column::DomainId)
+                .filter(data_product::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
         let products = DataProduct::find()
             .filter(data_product::Column::Id.is_in(chunk.to_vec()))
             .filter(data_product::Column::Status.ne(ProductStatus::Retired))
@@ -194,7 +210,9 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
             .await?;
         let now = Utc::now();
         let mut rows = Vec::new();
+        let mut scores = Vec::new();
         for facts in load_facts(db, products).await? {
+            let mut tally = Tally::default();
             for policy in in_scope(&policies, &domains, facts.product.domain_id) {
                 let Some(Some(rule)) = parsed.get(&policy.id) else {
                     continue;
@@ -210,6 +228,7 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
                             format!("{} (waived until {})", verdict.reason, w.expires_on);
                     }
                 }
+                tally.add(verdict.outcome, policy.severity);
                 rows.push(evaluation::ActiveModel {
                     product_id: Set(facts.product.id),
                     policy_id: Set(policy.id),
@@ -220,14 +239,73 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
                     ..Default::default()
                 });
             }
+            scores.push(product_score::ActiveModel {
+                product_id: Set(facts.product.id),
+                domain_id: Set(facts.product.domain_id),
+                listed: Set(facts.product.status.listed_by_default()),
+                passed: Set(tally.passed as i32),
+                applicable: Set(tally.applicable as i32),
+                blockers: Set(tally.blockers as i32),
+                score: Set(tally.score()),
+            });
         }
         for batch in rows.chunks(300) {
             Evaluation::insert_many(batch.to_vec())
                 .exec_without_returning(db)
                 .await?;
         }
+        for batch in scores.chunks(500) {
+            ProductScore::insert_many(batch.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
         // Search documents carry the compliance (and everything else that may just have changed).
         crate::search::reindex(db, chunk).await?;
+    }
+    tally_domains(db, &touched_domains.into_iter().collect::<Vec<_>>()).await
+}
+
+/// Recounts, per policy, the listed products of these domains that pass it (or are waived) and those it applies
+/// to: the cells of the governance matrix.
+pub async fn tally_domains(db: &impl ConnectionTrait, domain_ids: &[i64]) -> Result<()> {
+    for chunk in domain_ids.chunks(200) {
+        DomainPolicyTally::delete_many()
+            .filter(domain_policy_tally::Column::DomainId.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+        let ids = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "SELECT p.domain_id, e.policy_id, \
+               SUM(CASE WHEN e.outcome IN ('pass', 'waived') THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN e.outcome IN ('pass', 'waived', 'fail') THEN 1 ELSE 0 END) \
+             FROM evaluations e JOIN data_products p ON p.id = e.product_id \
+             WHERE p.domain_id IN ({ids}) AND p.status IN ('published', 'deprecated') \
+             GROUP BY p.domain_id, e.policy_id"
+        );
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await?;
+        let mut tallies = Vec::with_capacity(rows.len());
+        for row in rows {
+            tallies.push(domain_policy_tally::ActiveModel {
+                domain_id: Set(row.try_get_by_index::<i64>(0)?),
+                policy_id: Set(row.try_get_by_index::<i64>(1)?),
+                passing: Set(row.try_get_by_index::<i64>(2)? as i32),
+                applicable: Set(row.try_get_by_index::<i64>(3)? as i32),
+            });
+        }
+        for batch in tallies.chunks(500) {
+            DomainPolicyTally::insert_many(batch.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
     }
     Ok(())
 }

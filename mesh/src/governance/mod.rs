@@ -10,7 +10,9 @@ pub mod waivers;
 pub use evaluate::{evaluate_product, evaluate_products, evaluate_scope};
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 use crate::entity::prelude::*;
 use crate::error::Result;
@@ -38,4 +40,24 @@ pub async fn daily_if_due(db: &DatabaseConnection, today: NaiveDate) -> Result<O
     }
     // Not one transaction: on a large mesh it would hold SQLite's write lock for the whole run.
     Ok(Some(daily(db, today).await?))
+}
+
+/// A database evaluated before the compliance rollups existed gets them, once, by evaluating every product again.
+/// Returns how many products were evaluated (0 when nothing was missing).
+pub async fn backfill_rollups(db: &impl ConnectionTrait) -> Result<usize> {
+    if ProductScore::find().count(db).await? > 0 || Evaluation::find().count(db).await? == 0 {
+        return Ok(0);
+    }
+    evaluate_scope(db, None).await
+}
+
+/// A mesh without any policy (a new installation) gets the default global set, and its products are evaluated.
+/// Returns how many policies were installed.
+pub async fn install_default_policies(db: &impl ConnectionTrait) -> Result<usize> {
+    if Policy::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let installed = policies::seed_defaults(db).await?;
+    evaluate_scope(db, None).await?;
+    Ok(installed)
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::GovernanceNav;
 use crate::api::governance::get_domain_compliance;
@@ -11,9 +11,20 @@ use crate::components::errors::ErrorPanel;
 #[component]
 pub fn DomainCompliancePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(
-        move || params.read().get("domain").unwrap_or_default(),
-        get_domain_compliance,
+        move || {
+            (
+                params.read().get("domain").unwrap_or_default(),
+                query
+                    .read()
+                    .get("page")
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .max(1),
+            )
+        },
+        |(domain, page)| get_domain_compliance(domain, page),
     );
     view! {
         <GovernanceNav current=""/>
@@ -75,10 +86,29 @@ pub fn DomainCompliancePage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <RowPager total=d.total page=d.page per_page=d.per_page/>
                     }
                     .into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// "Products 51–100 of 1,000" with links to the neighbouring pages (plain links: works without JavaScript).
+#[component]
+fn RowPager(total: usize, page: usize, per_page: usize) -> impl IntoView {
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    let first = ((page - 1) * per_page + 1).min(total);
+    let last = (page * per_page).min(total);
+    let link = |n: usize, label: &'static str, rel: &'static str| {
+        view! { <a href=format!("?page={n}") rel=rel class="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">{label}</a> }
+    };
+    (pages > 1).then(|| view! {
+        <nav class="mt-3 flex items-center gap-3 text-sm text-slate-600" aria-label="Pages" data-testid="domain-pager">
+            {(page > 1).then(|| link(page - 1, "← Previous", "prev"))}
+            <span>{format!("Products {first}–{last} of {total}")}</span>
+            {(page < pages).then(|| link(page + 1, "Next →", "next"))}
+        </nav>
+    })
 }

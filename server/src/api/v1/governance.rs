@@ -128,7 +128,7 @@ pub async fn push_datacontract_cli(
 pub struct DomainScore {
     pub slug: String,
     pub name: String,
-    /// 0 to 100: the severity-weighted share of checks met.
+    /// 0 to 100: the share of applicable policies passed or waived, averaged over the listed products.
     pub score: f64,
     pub products: usize,
     pub blockers: usize,
