@@ -95,11 +95,18 @@ async fn the_name_ranks_first_and_popularity_breaks_ties() {
             counts(&search(db, &s, &anon, "q=customer&domain=sales").await),
             counts(&search(db, &s, &anon, "domain=finance&domain=sales&pii=yes").await),
             search(db, &s, &anon, "q=customer&domain=sales").await.total,
+            slugs(&search(db, &s, &anon, "q=customer&per_page=100").await)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
         ));
     }
     // The facet counts are the same whichever database holds the mesh.
     if let [a, b] = per_db.as_slice() {
-        assert_eq!(a, b, "SQLite and PostgreSQL disagree");
+        assert_eq!(
+            a, b,
+            "SQLite and PostgreSQL disagree (facet counts or ranking)"
+        );
     }
 }
 

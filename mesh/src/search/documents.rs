@@ -170,7 +170,7 @@ pub async fn reindex(db: &impl ConnectionTrait, product_ids: &[i64]) -> Result<(
     bump_version(db).await
 }
 
-/// Replaces the documents of `ids` by `docs` (and their full-text rows on SQLite).
+/// Replaces the documents of `ids` by `docs`, and their full-text rows (FTS5 on SQLite, vectors on PostgreSQL).
 pub async fn write(
     db: &impl ConnectionTrait,
     ids: &[i64],
@@ -181,10 +181,18 @@ pub async fn write(
         .filter(search_document::Column::ProductId.is_in(ids.to_vec()))
         .exec(db)
         .await?;
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    if list.is_empty() {
+        return Ok(());
+    }
     if sqlite {
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         db.execute_unprepared(&format!("DELETE FROM search_fts WHERE rowid IN ({list})"))
             .await?;
+    } else {
+        db.execute_unprepared(&format!(
+            "DELETE FROM search_vectors WHERE product_id IN ({list})"
+        ))
+        .await?;
     }
     for batch in docs.chunks(200) {
         if sqlite {
@@ -240,6 +248,15 @@ pub async fn write(
                 .exec_without_returning(db)
                 .await?;
         }
+    }
+    if !sqlite {
+        // One vector over all the text (relevance is computed by `text::relevance`, not by PostgreSQL).
+        db.execute_unprepared(&format!(
+            "INSERT INTO search_vectors (product_id, tsv) SELECT product_id, to_tsvector('english', \
+             name || ' ' || summary || ' ' || tags || ' ' || columns || ' ' || body) \
+             FROM search_documents WHERE product_id IN ({list})"
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -54,6 +54,9 @@ pub struct Doc {
     published: i64,
     updated: i64,
     name_key: Box<str>,
+    summary_key: Box<str>,
+    /// Positions in the precomputed orders (see `Index::orders`), so sorting a result set compares integers.
+    pos: [u32; 3],
 }
 
 impl Doc {
@@ -82,6 +85,7 @@ struct Row {
     kind: String,
     status: String,
     name: String,
+    summary: String,
     tags: String,
     has_pii: bool,
     compliance: String,
@@ -94,9 +98,16 @@ struct Row {
 /// (database id, slug, name)
 type Named = (i64, String, String);
 
+/// The precomputed orders: popularity (most subscribed, then name), name, newest.
+const BY_POPULARITY: usize = 0;
+const BY_NAME: usize = 1;
+const BY_NEWEST: usize = 2;
+
 pub struct Index {
     pub version: i64,
     pub docs: Vec<Doc>,
+    /// Doc positions in each order of `BY_*`: a search without text walks one of them and needs no sort.
+    orders: [Vec<u32>; 3],
     pub by_id: HashMap<i64, usize>,
     domains: Vec<Named>,
     teams: Vec<Named>,
@@ -141,6 +152,7 @@ impl Index {
                 search_document::Column::Kind,
                 search_document::Column::Status,
                 search_document::Column::Name,
+                search_document::Column::Summary,
                 search_document::Column::Tags,
                 search_document::Column::HasPii,
                 search_document::Column::Compliance,
@@ -188,7 +200,29 @@ impl Index {
                 published: r.published_at.map_or(i64::MIN, |t| t.timestamp()),
                 updated: r.updated_at.timestamp(),
                 name_key: r.name.to_lowercase().into_boxed_str(),
+                summary_key: r.summary.to_lowercase().into_boxed_str(),
+                pos: [0; 3],
             });
+        }
+        let order = |cmp: &dyn Fn(&Doc, &Doc) -> std::cmp::Ordering| {
+            let mut o: Vec<u32> = (0..docs.len() as u32).collect();
+            o.sort_by(|a, b| cmp(&docs[*a as usize], &docs[*b as usize]));
+            o
+        };
+        let orders = [
+            order(&popularity),
+            order(&|a, b| a.name_key.cmp(&b.name_key)),
+            order(&|a, b| {
+                b.published
+                    .cmp(&a.published)
+                    .then(b.updated.cmp(&a.updated))
+                    .then(a.name_key.cmp(&b.name_key))
+            }),
+        ];
+        for (k, o) in orders.iter().enumerate() {
+            for (position, i) in o.iter().enumerate() {
+                docs[*i as usize].pos[k] = position as u32;
+            }
         }
         let vocabulary = super::text::vocabulary(
             words
@@ -202,12 +236,37 @@ impl Index {
         Ok(Index {
             version,
             docs,
+            orders,
             by_id,
             domains,
             teams,
             tags,
             vocabulary,
         })
+    }
+
+    /// The full-text matches (product ids) as (doc position, relevance).
+    pub fn score(&self, matched: &[i64], tokens: &[String]) -> Vec<(usize, f64)> {
+        matched
+            .iter()
+            .filter_map(|id| {
+                let i = *self.by_id.get(id)?;
+                let d = &self.docs[i];
+                let tags: Vec<&str> = d
+                    .tags
+                    .iter()
+                    .map(|t| self.tags[*t as usize].as_str())
+                    .collect();
+                Some((
+                    i,
+                    super::text::relevance(&d.name_key, &d.summary_key, &tags, tokens),
+                ))
+            })
+            .collect()
+    }
+
+    fn order(&self, sort: Sort) -> &[u32] {
+        &self.orders[order_of(sort)]
     }
 
     /// The number of values a facet has (codes are 0..len).
@@ -294,14 +353,29 @@ pub struct Outcome {
     pub facets: Vec<Facet>,
 }
 
-/// Filters, counts and sorts. `scores` holds the full-text matches (None: no text, everything matches).
-/// A facet's counts apply every other facet's selection but not its own (several values of one facet are
-/// alternatives), so each count says how many results choosing that value gives.
+fn popularity(a: &Doc, b: &Doc) -> std::cmp::Ordering {
+    b.subscribers
+        .cmp(&a.subscribers)
+        .then(a.name_key.cmp(&b.name_key))
+}
+
+/// Which precomputed order a sort uses (relevance without text is popularity).
+fn order_of(sort: Sort) -> usize {
+    match sort {
+        Sort::Relevance | Sort::Subscribed => BY_POPULARITY,
+        Sort::Name => BY_NAME,
+        Sort::Newest => BY_NEWEST,
+    }
+}
+
+/// Filters, counts and sorts. `matches` holds the full-text matches as (doc position, relevance) (None: no
+/// text, everything matches). A facet's counts apply every other facet's selection but not its own (several
+/// values of one facet are alternatives), so each count says how many results choosing that value gives.
 pub fn run(
     index: &Index,
     viewer: &Viewer,
     request: &SearchRequest,
-    scores: Option<&HashMap<i64, f64>>,
+    matches: Option<&[(usize, f64)]>,
 ) -> Outcome {
     let selected: Vec<Vec<u32>> = FACETS
         .iter()
@@ -331,15 +405,18 @@ pub fn run(
             chosen.contains(&d.single(f))
         }
     };
-    let mut ordered = Vec::new();
-    for (i, d) in index.docs.iter().enumerate() {
+    // Without text, walking the sort's precomputed order yields the results already sorted.
+    let candidates: Box<dyn Iterator<Item = (usize, f64)>> = match matches {
+        Some(m) => Box::new(m.iter().copied()),
+        None => Box::new(index.order(request.sort).iter().map(|i| (*i as usize, 0.0))),
+    };
+    let mut ordered: Vec<(usize, f64)> = Vec::new();
+    for (i, relevance) in candidates {
+        let Some(d) = index.docs.get(i) else {
+            continue;
+        };
         if d.status == DRAFT && !may_see_drafts(d) {
             continue;
-        }
-        if let Some(s) = scores {
-            if !s.contains_key(&d.id) {
-                continue;
-            }
         }
         let mut failed = None;
         let mut failures = 0;
@@ -363,7 +440,7 @@ pub fn run(
         };
         match (failures, failed) {
             (0, _) => {
-                ordered.push(i);
+                ordered.push((i, relevance));
                 for f in 0..FACETS.len() {
                     count(f, &mut counts);
                 }
@@ -372,7 +449,20 @@ pub fn run(
             _ => {}
         }
     }
-    sort(index, &mut ordered, request.sort, scores);
+    if matches.is_some() {
+        let docs = &index.docs;
+        match request.sort {
+            Sort::Relevance => ordered.sort_by(|(a, sa), (b, sb)| {
+                sb.total_cmp(sa)
+                    .then(docs[*a].pos[BY_POPULARITY].cmp(&docs[*b].pos[BY_POPULARITY]))
+            }),
+            other => {
+                let k = order_of(other);
+                ordered.sort_unstable_by_key(|(i, _)| docs[*i].pos[k]);
+            }
+        }
+    }
+    let ordered: Vec<usize> = ordered.into_iter().map(|(i, _)| i).collect();
     let facets = FACETS
         .iter()
         .enumerate()
@@ -425,51 +515,15 @@ pub fn run(
     Outcome { ordered, facets }
 }
 
-fn sort(index: &Index, ordered: &mut [usize], sort: Sort, scores: Option<&HashMap<i64, f64>>) {
-    let docs = &index.docs;
-    let popularity = |a: &Doc, b: &Doc| {
-        b.subscribers
-            .cmp(&a.subscribers)
-            .then(a.name_key.cmp(&b.name_key))
-    };
-    match sort {
-        Sort::Relevance => match scores {
-            Some(s) => ordered.sort_by(|a, b| {
-                let (da, db) = (&docs[*a], &docs[*b]);
-                let (sa, sb) = (
-                    s.get(&da.id).copied().unwrap_or(0.0),
-                    s.get(&db.id).copied().unwrap_or(0.0),
-                );
-                sb.total_cmp(&sa).then_with(|| popularity(da, db))
-            }),
-            None => ordered.sort_by(|a, b| popularity(&docs[*a], &docs[*b])),
-        },
-        Sort::Name => ordered.sort_by(|a, b| docs[*a].name_key.cmp(&docs[*b].name_key)),
-        Sort::Newest => ordered.sort_by(|a, b| {
-            let (da, db) = (&docs[*a], &docs[*b]);
-            db.published
-                .cmp(&da.published)
-                .then(db.updated.cmp(&da.updated))
-                .then(da.name_key.cmp(&db.name_key))
-        }),
-        Sort::Subscribed => ordered.sort_by(|a, b| popularity(&docs[*a], &docs[*b])),
-    }
-}
-
 /// Curated rows for the home page: ids of visible, listed products (published or deprecated).
 pub fn curated(index: &Index, pick: impl Fn(&Doc) -> bool, order: Sort, limit: usize) -> Vec<i64> {
-    let mut ordered: Vec<usize> = index
-        .docs
+    index
+        .order(order)
         .iter()
-        .enumerate()
-        .filter(|(_, d)| (d.status == 1 || d.status == 2) && pick(d))
-        .map(|(i, _)| i)
-        .collect();
-    sort(index, &mut ordered, order, None);
-    ordered
-        .into_iter()
+        .map(|i| &index.docs[*i as usize])
+        .filter(|d| (d.status == 1 || d.status == 2) && pick(d))
         .take(limit)
-        .map(|i| index.docs[i].id)
+        .map(|d| d.id)
         .collect()
 }
 

@@ -1,8 +1,9 @@
 //! Marketplace search: full text (SQLite FTS5, PostgreSQL tsvector + GIN) ranked by relevance with popularity as
 //! the tie-breaker, facets with live counts, sorting and exact pagination, highlighting and suggestions.
 //!
-//! The database matches and ranks the text; a per-instance cache of every product's facet values ([`Searcher`])
-//! filters, counts and sorts. The cache reloads when `search_meta.version` moves, which every reindex bumps.
+//! The database finds the products that have the words; a per-instance cache of every product's facet values,
+//! names and summaries ([`Searcher`]) ranks them (`text::relevance`, the same on both databases), filters,
+//! counts and sorts. The cache reloads when `search_meta.version` moves, which every reindex bumps.
 pub mod documents;
 mod engine;
 pub mod text;
@@ -162,14 +163,63 @@ impl SearchResults {
     }
 }
 
-/// The facet cache of one server instance (cheap to clone; clones share it).
-#[derive(Clone, Default)]
+/// The facet cache of one server instance (cheap to clone; clones share it), and its most recent results.
+#[derive(Clone)]
 pub struct Searcher {
     current: Arc<RwLock<Option<Arc<engine::Index>>>>,
     reload: Arc<tokio::sync::Mutex<()>>,
+    recent: Arc<std::sync::Mutex<Recent>>,
+    recent_capacity: usize,
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Self::with_recent_results(32)
+    }
+}
+
+/// Recent results, newest first, by what decided them.
+type Recent = std::collections::VecDeque<(String, Arc<Found>)>;
+
+/// A search's results before paging: what paging through it, or the next visitor asking the same, reuses.
+struct Found {
+    ordered: Vec<usize>,
+    facets: Vec<Facet>,
+    suggestions: Suggestions,
 }
 
 impl Searcher {
+    /// Keeps the results of the last `capacity` distinct searches (0: none), for as long as the index is
+    /// unchanged: paging, and many people opening the same marketplace page, skip matching and counting.
+    pub fn with_recent_results(capacity: usize) -> Self {
+        Self {
+            current: Arc::default(),
+            reload: Arc::default(),
+            recent: Arc::default(),
+            recent_capacity: capacity,
+        }
+    }
+
+    fn recall(&self, key: &str) -> Option<Arc<Found>> {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn remember(&self, key: String, found: Arc<Found>) {
+        if self.recent_capacity == 0 {
+            return;
+        }
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.retain(|(k, _)| *k != key);
+        if recent.len() >= self.recent_capacity {
+            recent.pop_back();
+        }
+        recent.push_front((key, found));
+    }
+
     fn cached(&self, version: i64) -> Option<Arc<engine::Index>> {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
         guard.as_ref().filter(|i| i.version == version).cloned()
@@ -198,16 +248,33 @@ impl Searcher {
     ) -> Result<SearchResults> {
         let index = self.index(db).await?;
         let tokens = text::tokens(&request.text);
-        let scores = if tokens.is_empty() {
-            None
-        } else {
-            Some(text_matches(db, &tokens).await?)
+        // What decides the results: the index version, the words, the filters, the sort, and which drafts the
+        // viewer may see.
+        let mut filters = request.filters.clone();
+        filters.sort();
+        let mut teams = viewer.team_ids.clone();
+        teams.sort_unstable();
+        let key = format!(
+            "{}|{}|{:?}|{}|{}|{:?}",
+            index.version,
+            tokens.join(" "),
+            filters,
+            request.sort.as_str(),
+            viewer.is_admin,
+            teams
+        );
+        let found = match self.recall(&key) {
+            Some(found) => found,
+            None => {
+                let found = Arc::new(find(db, &index, viewer, request, &tokens).await?);
+                self.remember(key, found.clone());
+                found
+            }
         };
-        let outcome = engine::run(&index, viewer, request, scores.as_ref());
-        let total = outcome.ordered.len();
+        let total = found.ordered.len();
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let start = (request.page.max(1) - 1).saturating_mul(per_page);
-        let page_ids: Vec<i64> = outcome
+        let page_ids: Vec<i64> = found
             .ordered
             .iter()
             .skip(start)
@@ -215,36 +282,13 @@ impl Searcher {
             .map(|i| index.docs[*i].id)
             .collect();
         let hits = self.hits(db, &index, &page_ids, &tokens).await?;
-        let mut suggestions = Suggestions::default();
-        if total == 0 {
-            suggestions.did_you_mean = text::did_you_mean(&tokens, &index.vocabulary);
-            for facet in &outcome.facets {
-                if request.filters.iter().any(|(k, _)| *k == facet.key) {
-                    let n: u64 = if facet.key == "tag" {
-                        // A product with two tags counts twice; the real number needs a run without it.
-                        let mut without = request.clone();
-                        without.filters.retain(|(k, _)| k != "tag");
-                        engine::run(&index, viewer, &without, scores.as_ref())
-                            .ordered
-                            .len() as u64
-                    } else {
-                        facet.values.iter().map(|v| v.count).sum()
-                    };
-                    if n > 0 {
-                        suggestions
-                            .without_facet
-                            .push((facet.key.clone(), facet.title.clone(), n));
-                    }
-                }
-            }
-        }
         Ok(SearchResults {
             total,
             page: request.page.max(1),
             per_page,
             hits,
-            facets: outcome.facets,
-            suggestions,
+            facets: found.facets.clone(),
+            suggestions: found.suggestions.clone(),
         })
     }
 
@@ -380,26 +424,74 @@ async fn current_version(db: &impl ConnectionTrait) -> Result<i64> {
 }
 
 /// Every product the words match, with its relevance (higher is better).
-async fn text_matches(db: &impl ConnectionTrait, tokens: &[String]) -> Result<HashMap<i64, f64>> {
+/// Matches the words, then filters, counts and sorts; with suggestions when nothing is found.
+async fn find(
+    db: &impl ConnectionTrait,
+    index: &engine::Index,
+    viewer: &Viewer,
+    request: &SearchRequest,
+    tokens: &[String],
+) -> Result<Found> {
+    let matches: Option<Vec<(usize, f64)>> = if tokens.is_empty() {
+        None
+    } else {
+        Some(index.score(&text_matches(db, tokens).await?, tokens))
+    };
+    let outcome = engine::run(index, viewer, request, matches.as_deref());
+    let mut suggestions = Suggestions::default();
+    if outcome.ordered.is_empty() {
+        suggestions.did_you_mean = text::did_you_mean(tokens, &index.vocabulary);
+        for facet in &outcome.facets {
+            if request.filters.iter().any(|(k, _)| *k == facet.key) {
+                let n: u64 = if facet.key == "tag" {
+                    // A product with two tags counts twice; the real number needs a run without it.
+                    let mut without = request.clone();
+                    without.filters.retain(|(k, _)| k != "tag");
+                    engine::run(index, viewer, &without, matches.as_deref())
+                        .ordered
+                        .len() as u64
+                } else {
+                    facet.values.iter().map(|v| v.count).sum()
+                };
+                if n > 0 {
+                    suggestions
+                        .without_facet
+                        .push((facet.key.clone(), facet.title.clone(), n));
+                }
+            }
+        }
+    }
+    Ok(Found {
+        ordered: outcome.ordered,
+        facets: outcome.facets,
+        suggestions,
+    })
+}
+
+/// The ids of the products whose text has every word (as a prefix, stemmed), in one row: the database only
+/// matches; `text::relevance` ranks.
+async fn text_matches(db: &impl ConnectionTrait, tokens: &[String]) -> Result<Vec<i64>> {
     let backend = db.get_database_backend();
     let statement = match backend {
         DbBackend::Sqlite => Statement::from_sql_and_values(
             backend,
-            // bm25 is lower for better matches; columns weighted name > tags > summary > columns > docs.
-            "SELECT rowid, -bm25(search_fts, 10.0, 4.0, 5.0, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH ?",
+            "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH ?",
             [text::fts5_expression(tokens).into()],
         ),
         _ => Statement::from_sql_and_values(
             backend,
-            "SELECT product_id, ts_rank(tsv, query)::float8 FROM search_documents, \
-             to_tsquery('english', $1) query WHERE tsv @@ query",
+            "SELECT string_agg(product_id::text, ',') FROM search_vectors \
+             WHERE tsv @@ to_tsquery('english', $1)",
             [text::tsquery_expression(tokens).into()],
         ),
     };
-    let rows = db.query_all_raw(statement).await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in rows {
-        out.insert(r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<f64>(1)?);
-    }
-    Ok(out)
+    let ids: Option<String> = match db.query_one_raw(statement).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
+    };
+    Ok(ids
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.parse().ok())
+        .collect())
 }

@@ -49,6 +49,39 @@ fn word_matches(word: &str, tokens: &[String]) -> bool {
     })
 }
 
+/// Whether an already lowercased word matches one lowercased token (the same rule as [`word_matches`]).
+fn lower_word_matches(word: &str, token: &str) -> bool {
+    word.starts_with(token)
+        || (token.len() > 3 && token.ends_with('s') && word.starts_with(&token[..token.len() - 1]))
+}
+
+fn has_word(lowercased_text: &str, token: &str) -> bool {
+    lowercased_text
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && lower_word_matches(w, token))
+}
+
+/// How well a product the full-text index matched fits the words, from where each word occurs: the name (10)
+/// over the summary (5) over a tag (4) over anywhere else (1: columns and docs, where the index found it); among
+/// equals, shorter names first. Computed the same way whichever database found the matches, so SQLite and
+/// PostgreSQL rank alike. All texts lowercased.
+pub fn relevance(name: &str, summary: &str, tags: &[&str], tokens: &[String]) -> f64 {
+    let mut score = 0.0;
+    for t in tokens {
+        score += if has_word(name, t) {
+            10.0
+        } else if has_word(summary, t) {
+            5.0
+        } else if tags.iter().any(|g| has_word(g, t)) {
+            4.0
+        } else {
+            1.0
+        };
+    }
+    let name_words = name.split_whitespace().count().max(1);
+    score + 1.0 / name_words as f64
+}
+
 /// Splits `text` into (segment, matched) pairs, matched words marked; the page renders them with <mark>.
 pub fn highlight(text: &str, tokens: &[String]) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = Vec::new();
