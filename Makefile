@@ -57,6 +57,10 @@ test-rust:
 e2e: build
 	AGORA_E2E_PORT=$$(scripts/free-port.sh) AGORA_E2E_OIDC_PORT=$$(scripts/free-port.sh) AGORA_E2E_BIN=$(CURDIR)/$(DEBUG_BIN) npx --no-install playwright test -c end2end/playwright.config.ts
 
+## bench: the figures (generation, search at 100k on SQLite and PostgreSQL, /products under load, governance pages)
+bench:
+	@scripts/bench.sh
+
 ## watch: the development loop (rebuilds and reloads on save)
 watch: tools
 	cargo leptos watch

@@ -11,6 +11,7 @@ pub mod db;
 pub mod diff;
 pub mod entity;
 pub mod error;
+pub mod generate;
 pub mod governance;
 pub mod identity;
 pub mod kinds;

@@ -67,10 +67,12 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    let clock = DefaultClock::default();
     if path.starts_with("/auth/") && (mutating || path.ends_with("/callback")) {
         if let Err(not_until) = limiters.sign_in.check_key(&ip) {
-            let wait = not_until.wait_time_from(clock.now()).as_secs() + 1;
+            let wait = not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                + 1;
             return too_many(wait);
         }
     } else {
@@ -82,7 +84,10 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         };
         if let Some(key) = key {
             if let Err(not_until) = limiters.use_.check_key(&key) {
-                let wait = not_until.wait_time_from(clock.now()).as_secs() + 1;
+                let wait = not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    + 1;
                 return too_many(wait);
             }
         }
