@@ -201,7 +201,7 @@ fn Footer() -> impl IntoView {
             <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-500 sm:px-6 lg:px-8">
                 <p>"Agora — the data-mesh marketplace. Data as a product, owned by domains."</p>
                 <p>
-                    <a href="/api/v1/openapi.json" class="hover:text-slate-700">"API"</a>
+                    <a href="/api/v1/docs" class="hover:text-slate-700">"API"</a>
                     " · "
                     <a href="/healthz" class="hover:text-slate-700">"Status"</a>
                 </p>

@@ -425,6 +425,38 @@ async fn api_tokens_work_until_they_expire_or_are_revoked() {
             .unwrap();
         assert_eq!(write.status(), 403);
 
+        // A token for pipelines (results only) cannot read through the API, a read token can.
+        let (_, results_only) = app
+            .call(
+                &owner,
+                "create_token",
+                &[
+                    ("name", "pipeline"),
+                    ("scope_results", "on"),
+                    ("expires_in_days", "1"),
+                ],
+            )
+            .await;
+        let read_with = |secret: String| {
+            let url = app.url("/api/v1/products");
+            async move {
+                reqwest::Client::new()
+                    .get(url)
+                    .bearer_auth(secret)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(
+            read_with(results_only["secret"].as_str().unwrap().to_owned()).await,
+            403,
+            "{}",
+            app.label()
+        );
+        assert_eq!(read_with(secret.clone()).await, 200);
+
         // Expired.
         let mut active: api_token::ActiveModel = used.clone().into();
         active.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));

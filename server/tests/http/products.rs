@@ -427,3 +427,90 @@ async fn agora_import_of_a_folder_is_idempotent_and_names_the_line_at_fault() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = ADMIN;
 }
+
+#[tokio::test]
+async fn the_search_api_ranks_filters_counts_and_hides_drafts() {
+    for app in apps().await {
+        let get = |path: &str| {
+            let url = app.url(path);
+            async move {
+                let r = reqwest::get(url).await.unwrap();
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, page) = get("/api/v1/search?q=orders&per_page=5").await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert_eq!(page["results"][0]["slug"], "customer-orders", "{page}");
+        assert!(page["total"].as_u64().unwrap() >= 3);
+        assert_eq!(page["perPage"], 5);
+        assert!(page["results"].as_array().unwrap().len() <= 5);
+
+        // Two values of one facet are OR, and the counts say what choosing a value would give.
+        let (_, sales) = get("/api/v1/search?domain=sales&per_page=100").await;
+        let (_, both) = get("/api/v1/search?domain=sales&domain=finance&per_page=100").await;
+        let facet = |page: &Value, key: &str, value: &str| -> u64 {
+            page["facets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["key"] == key)
+                .and_then(|f| {
+                    f["values"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|v| v["value"] == value)
+                })
+                .map_or(0, |v| v["count"].as_u64().unwrap())
+        };
+        assert_eq!(
+            sales["total"].as_u64(),
+            Some(facet(&both, "domain", "sales"))
+        );
+        assert_eq!(
+            both["total"].as_u64().unwrap(),
+            facet(&both, "domain", "sales") + facet(&both, "domain", "finance")
+        );
+        assert!(sales["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["domain"] == "sales"));
+
+        // Drafts only for those who may see them: anonymous callers never, an admin's token does.
+        let (_, anon) = get("/api/v1/search?q=budget").await;
+        assert!(
+            !anon["results"].to_string().contains("budget-plan-2027"),
+            "{anon}"
+        );
+        let admin = token(&app, ADMIN, &["read"]).await;
+        let own: Value = api(&app, reqwest::Method::GET, "/search?q=budget", &admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            own["results"].to_string().contains("budget-plan-2027"),
+            "{own}"
+        );
+
+        // Odd input answers normally, with nothing found and a spelling to try.
+        let long = "x".repeat(10_000);
+        for query in [
+            "q=%22unbalanced".to_owned(),
+            "q=NEAR(a+b)+OR+*".to_owned(),
+            format!("q={long}"),
+            "domain=no-such-domain&page=abc&sort=zzz&per_page=-1".to_owned(),
+        ] {
+            let (status, page) = get(&format!("/api/v1/search?{query}")).await;
+            assert_eq!(status, 200, "{}: {query}", app.label());
+            assert!(page["total"].is_u64());
+        }
+        let (_, typo) = get("/api/v1/search?q=revnue").await;
+        assert_eq!(typo["total"], 0);
+        assert_eq!(typo["didYouMean"], "revenue", "{typo}");
+    }
+}

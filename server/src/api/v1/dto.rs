@@ -252,3 +252,113 @@ pub struct ImportQuery {
     /// Serve the contract on this output port.
     pub port: Option<String>,
 }
+
+/// Marketplace search parameters, as on the `/products` page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query string; the handler reads it raw so facets can repeat
+pub struct SearchQuery {
+    /// Free text over name, summary, docs, tags, columns, owner team and domain.
+    pub q: Option<String>,
+    /// Facet filters; repeat a key for OR within it (`domain=sales&domain=hr`), different keys AND.
+    pub domain: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub tag: Option<String>,
+    pub team: Option<String>,
+    /// yes | no
+    pub pii: Option<String>,
+    /// passing | failing | unknown
+    pub compliance: Option<String>,
+    /// 99.9 | 99 | lower | none
+    pub sla: Option<String>,
+    /// relevance (default) | name | newest | subscribed
+    pub sort: Option<String>,
+    /// 1-based page.
+    pub page: Option<usize>,
+    /// Results per page, 1 to 100 (default 24).
+    pub per_page: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub product: ProductSummary,
+    pub subscribers: i32,
+    /// passing | failing | unknown
+    pub compliance: String,
+    /// Columns whose name or description matched the text.
+    pub matched_columns: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchFacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchFacet {
+    pub key: String,
+    pub title: String,
+    pub values: Vec<SearchFacetValue>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    /// Exact number of matching products.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub pages: usize,
+    pub results: Vec<SearchHit>,
+    pub facets: Vec<SearchFacet>,
+    /// A close spelling when nothing matched.
+    pub did_you_mean: Option<String>,
+}
+
+impl From<mesh::search::SearchResults> for SearchPage {
+    fn from(r: mesh::search::SearchResults) -> Self {
+        Self {
+            total: r.total,
+            page: r.page,
+            per_page: r.per_page,
+            pages: r.pages(),
+            did_you_mean: r.suggestions.did_you_mean,
+            results: r
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    product: h.card.into(),
+                    subscribers: h.subscribers,
+                    compliance: h.compliance,
+                    matched_columns: h.columns,
+                })
+                .collect(),
+            facets: r
+                .facets
+                .into_iter()
+                .map(|f| SearchFacet {
+                    key: f.key,
+                    title: f.title,
+                    values: f
+                        .values
+                        .into_iter()
+                        .map(|v| SearchFacetValue {
+                            value: v.value,
+                            label: v.label,
+                            count: v.count,
+                            selected: v.selected,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -3,25 +3,31 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use mesh::access::Viewer;
+use mesh::access::{Scope, Viewer};
 use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
 
-/// Who is calling (anonymous when there is neither a session nor a token).
+/// Who is calling (anonymous when there is neither a session nor a token). Reads with an API token need its
+/// `read` scope; writes check their own scope where they act.
 pub struct Caller(pub Viewer);
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
-        Ok(Caller(
-            parts
-                .extensions
-                .get::<Viewer>()
-                .cloned()
-                .unwrap_or_default(),
-        ))
+        let viewer = parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default();
+        if parts.method.is_safe() && !viewer.has_scope(Scope::Read) {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "this API token lacks the `read` scope",
+            ));
+        }
+        Ok(Caller(viewer))
     }
 }
 

@@ -24,6 +24,7 @@ use crate::state::AppState;
     ),
     paths(
         products::list,
+        products::search,
         products::create,
         products::get_one,
         products::patch,
@@ -82,6 +83,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/docs", get(docs::page))
+        .route("/search", get(products::search))
         .route("/products", get(products::list).post(products::create))
         .route(
             "/products/{domain}/{product}",

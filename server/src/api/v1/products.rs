@@ -1,6 +1,6 @@
 //! `/api/v1/products`: the same rules and errors as the pages, through the same mesh functions.
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -40,6 +40,24 @@ pub async fn list(
     };
     let cards = mesh::catalog::list_products(&state.ctx.db, &viewer, &filter).await?;
     Ok(Json(cards.into_iter().map(Into::into).collect()))
+}
+
+/// Search the marketplace: full text ranked by relevance, facet counts, sorting and exact pagination, with the
+/// same parameters (and the same visibility rules) as the `/products` page.
+#[utoipa::path(get, path = "/api/v1/search", tag = "products", params(SearchQuery),
+    responses((status = 200, body = SearchPage)))]
+pub async fn search(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<SearchPage>> {
+    let request = mesh::search::SearchRequest::from_query(query.as_deref().unwrap_or_default());
+    let results = state
+        .ctx
+        .search
+        .search(&state.ctx.db, &viewer, &request)
+        .await?;
+    Ok(Json(results.into()))
 }
 
 async fn detail(
