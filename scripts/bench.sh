@@ -3,7 +3,8 @@
 #   1. generation: `agora seed --products N` for 10k and 100k products (timed; databases kept in target/bench)
 #   2. search with facet counts at 100k products, p50/p90/p99, on SQLite and PostgreSQL
 #   3. /products under load at 10k products (wrk, 64 connections) next to a static file of the same size
-#   4. /governance and one domain's page at 100 domains x 1,000 products, p50/p95/p99
+#   4. a product page whose schema has 1,000 properties (render time, one connection)
+#   5. /governance and one domain's page at 100 domains x 1,000 products, p50/p95/p99
 # Knobs: BENCH_SECONDS (per load run, default 15), BENCH_FRESH=1 (regenerate the databases),
 #        BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432, skipped when it does not answer).
 set -euo pipefail
@@ -96,11 +97,23 @@ trap stop EXIT
 load() { # label connections url
   local label=$1 connections=$2 url=$3
   curl -fs -o /dev/null "$url" # warm
-  wrk -t2 -c"$connections" -d"${SECONDS_PER_RUN}s" -s scripts/bench-report.lua "$url" |
+  wrk -t"$((connections < 2 ? connections : 2))" -c"$connections" -d"${SECONDS_PER_RUN}s" -s scripts/bench-report.lua "$url" |
     awk -v label="$label" -v c="$connections" '/^REPORT/ {
       printf "  %-44s %2d conn  %8.0f req/s  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  max %7.2f ms  %d errors\n",
         label, c, $3, $4, $5, $6, $7, $8 }'
 }
+
+# A contract of 1,000 properties on a demo product, for the product page figure (import is idempotent).
+wide=$DIR/wide-contract.yaml
+{
+  printf 'apiVersion: v3.1.0\nkind: DataContract\nid: bench-wide-orders\nversion: 1.0.0\nstatus: active\n'
+  printf 'schema:\n  - name: wide_orders\n    physicalType: table\n    properties:\n'
+  for i in $(seq 1 1000); do
+    printf '      - name: attribute_%04d\n        logicalType: string\n        physicalType: VARCHAR(64)\n' "$i"
+    printf '        description: Attribute %d of the wide order table\n        classification: internal\n' "$i"
+  done
+} >"$wide"
+DATABASE_URL=$LITE_10K RUST_LOG=warn $BIN import "$wide" --product sales/customer-orders >/dev/null
 
 say "/products under load at 10k products (wrk, ${SECONDS_PER_RUN}s per run, server and wrk share the 2 cores)"
 serve "$LITE_10K"
@@ -111,6 +124,11 @@ echo "  /products is $size bytes; the static copy is served from the same server
 load "/products (search page, first 24 of 10k)" 64 "$BASE/products"
 load "/products?q=customer&pii=yes" 64 "$BASE/products?q=customer&pii=yes"
 load "static file of the same size (the ceiling)" 64 "$BASE/bench/products-static.html"
+
+say "a product page whose schema has 1,000 properties (one connection: the render time)"
+schema=$(curl -fs "$BASE/products/sales/customer-orders/schema" | wc -c)
+echo "  /products/sales/customer-orders/schema is $schema bytes"
+load "product schema tab, 1,000 properties" 1 "$BASE/products/sales/customer-orders/schema"
 
 say "governance pages at 100 domains x 1,000 products"
 serve "$LITE_100K"
