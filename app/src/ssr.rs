@@ -46,20 +46,26 @@ pub fn set_status(status: http::StatusCode) {
 }
 
 /// The Content-Security-Policy of a page: scripts only from us or with this response's nonce, wasm allowed.
-pub fn content_security_policy() {
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
+pub fn page_policy(nonce: &str) -> String {
     let reload = if std::env::var("LEPTOS_WATCH").is_ok() {
         " ws://127.0.0.1:* ws://localhost:*"
     } else {
         ""
     };
-    let policy = format!(
+    format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'{reload}; \
          font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-    );
+    )
+}
+
+/// Sets [`page_policy`] on the response being rendered (the server's security middleware also sets it on any
+/// page that comes out without one).
+pub fn content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = page_policy(&nonce);
     if let (Some(options), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&policy),

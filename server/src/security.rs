@@ -54,7 +54,11 @@ fn forbidden(detail: &str) -> Response {
 
 /// Headers for every response. Pages get a CSP with a per-request nonce from the Leptos shell; anything
 /// else that has none gets a locked-down one.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(mut request: Request, next: Next) -> Response {
+    // The page's script nonce is minted here, so the policy naming it can be set below whatever the renderer did
+    // with its response options (seen lost now and then under load in the browser tests).
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -67,12 +71,31 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let html = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        let page = html
+            .then(|| HeaderValue::from_str(&app::ssr::page_policy(&nonce)).ok())
+            .flatten();
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+            page.unwrap_or(HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'",
+            )),
         );
     }
     response
+}
+
+/// Gives the page renderer the nonce [`security_headers`] minted for this request (a fresh one outside it).
+pub fn provide_page_nonce() {
+    let minted = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned());
+    match minted {
+        Some(nonce) => leptos::prelude::provide_context(nonce),
+        None => leptos::nonce::provide_nonce(),
+    }
 }
 
 /// The origin of a URL (`scheme://host[:port]`).

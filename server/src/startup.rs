@@ -221,7 +221,7 @@ fn router(
             routes,
             move || {
                 provide_context(page_ctx.clone());
-                leptos::nonce::provide_nonce();
+                crate::security::provide_page_nonce();
             },
             {
                 let options = leptos_options.clone();
@@ -234,7 +234,7 @@ fn router(
         >(
             move || {
                 provide_context(fallback_ctx.clone());
-                leptos::nonce::provide_nonce();
+                crate::security::provide_page_nonce();
             },
             shell,
         ))
