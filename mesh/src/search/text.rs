@@ -42,14 +42,11 @@ pub fn tsquery_expression(tokens: &[String]) -> String {
 /// Whether a word of the text matches a query token (the token is a prefix of it, as in the search).
 fn word_matches(word: &str, tokens: &[String]) -> bool {
     let word = word.to_lowercase();
-    tokens.iter().any(|t| {
-        word.starts_with(t.as_str())
-            // "orders" finds "order": the stemmed form of the token.
-            || (t.len() > 3 && t.ends_with('s') && word.starts_with(&t[..t.len() - 1]))
-    })
+    tokens.iter().any(|t| lower_word_matches(&word, t))
 }
 
-/// Whether an already lowercased word matches one lowercased token (the same rule as [`word_matches`]).
+/// Whether an already lowercased word matches one lowercased token: the token is a prefix of it, or, for
+/// "orders" finding "order", the token's stemmed form is.
 fn lower_word_matches(word: &str, token: &str) -> bool {
     word.starts_with(token)
         || (token.len() > 3 && token.ends_with('s') && word.starts_with(&token[..token.len() - 1]))
