@@ -96,6 +96,7 @@ pub struct DomainTile {
 /// One search result: the card, its name and summary with matched words flagged, matched columns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
+    /// The card without its name and summary: those are in `name` and `summary`, with the matches marked.
     pub card: ProductCard,
     pub name: Vec<(String, bool)>,
     pub summary: Vec<(String, bool)>,
@@ -370,7 +371,13 @@ mod from_mesh {
                     .hits
                     .into_iter()
                     .map(|h| SearchHit {
-                        card: h.card.into(),
+                        card: ProductCard {
+                            // Sent once, as the highlighted segments below (the hydration payload is
+                            // part of every results page).
+                            name: String::new(),
+                            summary: String::new(),
+                            ..h.card.into()
+                        },
                         name: h.name,
                         summary: h.summary,
                         columns: h.columns,

@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
-    pub site: SiteInfo,
+    pub site: std::sync::Arc<SiteInfo>,
     /// The marketplace search's facet cache (shared by every request of this instance).
     pub search: mesh::search::Searcher,
 }

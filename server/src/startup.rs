@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::ratelimit::{self, Limiters};
 use crate::routes::health;
 use crate::security;
-use crate::state::{AppState, AuthRuntime};
+use crate::state::{AppState, AuthRuntime, Shared};
 
 /// A start-up failure, in one sentence for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +131,7 @@ impl Application {
         let limiters = Limiters::new(&config.rate_limits);
         let ctx = AppContext {
             db,
-            site,
+            site: Arc::new(site),
             search: mesh::search::Searcher::default(),
         };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
@@ -195,13 +195,12 @@ fn router(
 ) -> Router {
     let leptos_options = leptos_options(config, addr);
     let routes = generate_route_list(App);
-    let state = AppState {
+    let state = AppState::new(Shared {
         leptos_options: leptos_options.clone(),
-        routes: routes.clone(),
         ctx: ctx.clone(),
         auth,
         limiters,
-    };
+    });
     let page_ctx = ctx.clone();
     let fallback_ctx = ctx;
     Router::new()

@@ -3,7 +3,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use leptos_axum::AxumRouteListing;
 
 use app::ssr::AppContext;
 use mesh::seed::Persona;
@@ -13,13 +12,35 @@ use crate::auth::providers::Providers;
 use crate::auth::session::CookieSettings;
 use crate::ratelimit::Limiters;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler can reach. Each layer that holds it clones it for every request, so it is one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
-    pub routes: Vec<AxumRouteListing>,
     pub ctx: AppContext,
     pub auth: Arc<AuthRuntime>,
     pub limiters: Arc<Limiters>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
 }
 
 /// Sign-in settings resolved at start-up.

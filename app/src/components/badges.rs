@@ -34,7 +34,7 @@ pub fn KindBadge(label: String) -> impl IntoView {
 #[component]
 pub fn Tag(name: String) -> impl IntoView {
     view! {
-        <span class="inline-flex items-center rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
+        <span class="tag-chip">
             "#"
             {name}
         </span>

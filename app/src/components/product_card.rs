@@ -10,11 +10,11 @@ pub fn ProductCardView(card: ProductCard) -> impl IntoView {
     let updated = card.updated_at.format("%e %b %Y").to_string();
     view! {
         <article
-            class="group relative flex h-full flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow-md"
+            class="result-card group"
             data-product=card.slug.clone()
         >
             <div class="flex items-start justify-between gap-3">
-                <h3 class="text-base font-semibold text-slate-900 group-hover:text-indigo-700">
+                <h3 class="result-title">
                     <a href=href class="after:absolute after:inset-0">
                         {card.name.clone()}
                     </a>
@@ -58,11 +58,11 @@ pub fn SearchHitCard(hit: SearchHit) -> impl IntoView {
     let href = card.href();
     view! {
         <article
-            class="group relative flex h-full flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow-md"
+            class="result-card group"
             data-product=card.slug.clone()
         >
             <div class="flex items-start justify-between gap-3">
-                <h3 class="text-base font-semibold text-slate-900 group-hover:text-indigo-700">
+                <h3 class="result-title">
                     <a href=href class="after:absolute after:inset-0">{marked(hit.name)}</a>
                 </h3>
                 <StatusBadge status=card.status.clone() label=card.status_label.clone()/>

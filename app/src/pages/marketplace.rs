@@ -172,20 +172,16 @@ fn FacetList(f: Facet, query: String) -> impl IntoView {
                         <li>
                             <a
                                 href=href
-                                class="flex items-center justify-between gap-2 rounded px-1.5 py-0.5 hover:bg-slate-100"
-                                class:font-semibold=v.selected
-                                class:text-indigo-700=v.selected
+                                class="facet-option"
                                 aria-current=v.selected.then_some("true")
                                 data-value=v.value.clone()
                                 rel="nofollow"
                             >
-                                <span class="flex min-w-0 items-center gap-2">
-                                    <span class="grid h-3.5 w-3.5 shrink-0 place-items-center rounded-sm border border-slate-400 text-[10px] leading-none">
-                                        {v.selected.then_some("✓")}
-                                    </span>
+                                <span class="facet-label">
+                                    <span class="facet-box">{v.selected.then_some("✓")}</span>
                                     <span class="truncate">{v.label.clone()}</span>
                                 </span>
-                                <span class="text-xs text-slate-500" data-count=v.count>{v.count}</span>
+                                <span class="facet-count" data-count=v.count>{v.count}</span>
                             </a>
                         </li>
                     }
@@ -226,13 +222,7 @@ fn Pager(page: usize, pages: usize, query: String) -> impl IntoView {
         let href = query::set(&query, "page", Some(&n.to_string()));
         let current = n == page;
         view! {
-            <a
-                href=href
-                class="rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-200 hover:bg-slate-100"
-                class:bg-indigo-600=current
-                class:text-white=current
-                aria-current=current.then_some("page")
-            >
+            <a href=href class="pager-link" aria-current=current.then_some("page")>
                 {label}
             </a>
         }

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect};
 
 use super::{Facet, FacetValue, SearchRequest, Sort};
 use crate::access::Viewer;
+use crate::catalog::ProductCard;
 use crate::entity::prelude::*;
 use crate::error::Result;
 use crate::kinds::{ProductKind, ProductStatus};
@@ -55,6 +56,12 @@ pub struct Doc {
     updated: i64,
     name_key: Box<str>,
     summary_key: Box<str>,
+    /// What a result card shows, so a page of results needs no query.
+    slug: Box<str>,
+    name: Box<str>,
+    summary: Box<str>,
+    version: Box<str>,
+    updated_at: DateTime<Utc>,
     /// Positions in the precomputed orders (see `Index::orders`), so sorting a result set compares integers.
     pos: [u32; 3],
 }
@@ -164,14 +171,29 @@ impl Index {
             .into_model::<Row>()
             .all(db)
             .await?;
+        let mut released: HashMap<i64, (String, String)> = DataProduct::find()
+            .select_only()
+            .columns([
+                data_product::Column::Id,
+                data_product::Column::Slug,
+                data_product::Column::Version,
+            ])
+            .into_tuple::<(i64, String, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(id, slug, version)| (id, (slug, version)))
+            .collect();
         let mut tags: Vec<String> = Vec::new();
         let mut tag_at: HashMap<String, u32> = HashMap::new();
         let mut docs = Vec::with_capacity(rows.len());
         let mut words: Vec<String> = Vec::new();
         for r in rows {
-            let (Some(&domain), Some(&team)) =
-                (domain_at.get(&r.domain_id), team_at.get(&r.team_id))
-            else {
+            let (Some(&domain), Some(&team), Some((slug, version))) = (
+                domain_at.get(&r.domain_id),
+                team_at.get(&r.team_id),
+                released.remove(&r.product_id),
+            ) else {
                 continue;
             };
             let doc_tags: Box<[u32]> = r
@@ -201,6 +223,11 @@ impl Index {
                 updated: r.updated_at.timestamp(),
                 name_key: r.name.to_lowercase().into_boxed_str(),
                 summary_key: r.summary.to_lowercase().into_boxed_str(),
+                slug: slug.into_boxed_str(),
+                name: r.name.into_boxed_str(),
+                summary: r.summary.into_boxed_str(),
+                version: version.into_boxed_str(),
+                updated_at: r.updated_at,
                 pos: [0; 3],
             });
         }
@@ -263,6 +290,36 @@ impl Index {
                 ))
             })
             .collect()
+    }
+
+    /// The result card of the doc at position `i`, as of this index's version.
+    pub fn card(&self, i: usize) -> ProductCard {
+        let d = &self.docs[i];
+        let (_, domain_slug, domain_name) = &self.domains[d.domain as usize];
+        let (_, team_slug, team_name) = &self.teams[d.team as usize];
+        ProductCard {
+            id: d.id,
+            slug: d.slug.to_string(),
+            name: d.name.to_string(),
+            summary: d.summary.to_string(),
+            kind: KINDS[d.kind as usize]
+                .parse()
+                .unwrap_or(ProductKind::Aggregate),
+            status: STATUSES[d.status as usize]
+                .parse()
+                .unwrap_or(ProductStatus::Published),
+            version: d.version.to_string(),
+            domain_slug: domain_slug.clone(),
+            domain_name: domain_name.clone(),
+            team_slug: team_slug.clone(),
+            team_name: team_name.clone(),
+            tags: d
+                .tags
+                .iter()
+                .map(|t| self.tags[*t as usize].clone())
+                .collect(),
+            updated_at: d.updated_at,
+        }
     }
 
     fn order(&self, sort: Sort) -> &[u32] {
@@ -515,15 +572,22 @@ pub fn run(
     Outcome { ordered, facets }
 }
 
-/// Curated rows for the home page: ids of visible, listed products (published or deprecated).
-pub fn curated(index: &Index, pick: impl Fn(&Doc) -> bool, order: Sort, limit: usize) -> Vec<i64> {
+/// Curated rows for the home page: positions of visible, listed products (published or deprecated).
+pub fn curated(
+    index: &Index,
+    pick: impl Fn(&Doc) -> bool,
+    order: Sort,
+    limit: usize,
+) -> Vec<usize> {
     index
         .order(order)
         .iter()
-        .map(|i| &index.docs[*i as usize])
-        .filter(|d| (d.status == 1 || d.status == 2) && pick(d))
+        .map(|i| *i as usize)
+        .filter(|i| {
+            let d = &index.docs[*i];
+            (d.status == 1 || d.status == 2) && pick(d)
+        })
         .take(limit)
-        .map(|d| d.id)
         .collect()
 }
 

@@ -302,15 +302,6 @@ impl Searcher {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let products = DataProduct::find()
-            .filter(data_product::Column::Id.is_in(ids.to_vec()))
-            .all(db)
-            .await?;
-        let mut cards: HashMap<i64, ProductCard> = catalog::cards(db, products)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
         let mut columns: HashMap<i64, String> = HashMap::new();
         if !tokens.is_empty() {
             columns = SearchDocument::find()
@@ -327,8 +318,9 @@ impl Searcher {
         Ok(ids
             .iter()
             .filter_map(|id| {
-                let card = cards.remove(id)?;
-                let doc = &index.docs[*index.by_id.get(id)?];
+                let at = *index.by_id.get(id)?;
+                let card = index.card(at);
+                let doc = &index.docs[at];
                 let matched_columns = columns
                     .get(id)
                     .map(|text| {
@@ -364,42 +356,30 @@ impl Searcher {
         limit: usize,
     ) -> Result<Curated> {
         let index = self.index(db).await?;
-        let rows = [
-            engine::curated(&index, |d| d.subscribers > 0, Sort::Subscribed, limit),
-            engine::curated(&index, engine::is_published, Sort::Newest, limit),
-            recently_updated_ids(db, viewer, limit).await?,
-            engine::curated(&index, engine::is_trusted, Sort::Subscribed, limit),
-        ];
-        let all: Vec<i64> = rows.iter().flatten().copied().collect();
-        let products = DataProduct::find()
-            .filter(data_product::Column::Id.is_in(all))
-            .all(db)
-            .await?;
-        let cards: HashMap<i64, ProductCard> = catalog::cards(db, products)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
-        let pick = |ids: &[i64]| ids.iter().filter_map(|id| cards.get(id).cloned()).collect();
+        let recently_updated = catalog::recently_updated(db, viewer, limit as u64).await?;
+        let cards = |ids: Vec<usize>| ids.into_iter().map(|i| index.card(i)).collect();
         Ok(Curated {
-            most_subscribed: pick(&rows[0]),
-            recently_published: pick(&rows[1]),
-            recently_updated: pick(&rows[2]),
-            trusted: pick(&rows[3]),
+            most_subscribed: cards(engine::curated(
+                &index,
+                |d| d.subscribers > 0,
+                Sort::Subscribed,
+                limit,
+            )),
+            recently_published: cards(engine::curated(
+                &index,
+                engine::is_published,
+                Sort::Newest,
+                limit,
+            )),
+            recently_updated,
+            trusted: cards(engine::curated(
+                &index,
+                engine::is_trusted,
+                Sort::Subscribed,
+                limit,
+            )),
         })
     }
-}
-
-async fn recently_updated_ids(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    limit: usize,
-) -> Result<Vec<i64>> {
-    Ok(catalog::recently_updated(db, viewer, limit as u64)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
