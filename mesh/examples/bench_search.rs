@@ -11,6 +11,10 @@ use mesh::db::{connect, PoolSettings};
 use mesh::search::{SearchRequest, Searcher};
 use sea_orm::{ConnectionTrait, Statement};
 
+// The server's allocator, so the figures are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

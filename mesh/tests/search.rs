@@ -313,11 +313,38 @@ async fn a_change_is_found_at_once() {
             .await
             .unwrap()
             .unwrap();
+        let before = search(db, &s, &anon, "q=web+sessions").await;
+        assert_ne!(before.hits[0].card.version, "9.9.9", "{}", t.label);
         let mut active: mesh::entity::data_product::ActiveModel = p.clone().into();
         active.summary = Set("Every zeppelin ride on the web store.".into());
+        active.version = Set("9.9.9".into());
         active.update(db).await.unwrap();
         mesh::governance::evaluate_product(db, p.id).await.unwrap();
         let r = search(db, &s, &anon, "q=zeppelin").await;
         assert_eq!(slugs(&r), ["web-sessions"], "{}", t.label);
+        // The result card (built from the cache, not the database) shows the product as it is now.
+        let card = &r.hits[0].card;
+        assert_eq!(
+            card.summary, "Every zeppelin ride on the web store.",
+            "{}",
+            t.label
+        );
+        assert_eq!(card.version, "9.9.9", "{}", t.label);
+        assert_eq!(
+            card.domain_slug,
+            domain_slug_of(db, p.domain_id).await,
+            "{}",
+            t.label
+        );
     }
+}
+
+async fn domain_slug_of(db: &DatabaseConnection, domain_id: i64) -> String {
+    use sea_orm::EntityTrait;
+    mesh::entity::prelude::Domain::find_by_id(domain_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug
 }

@@ -54,16 +54,20 @@ pub struct Doc {
     pub subscribers: i32,
     published: i64,
     updated: i64,
+    /// Positions in the precomputed orders (see `Index::orders`), so sorting a result set compares integers.
+    pos: [u32; 3],
+}
+
+/// A doc's words and what its result card shows, kept apart from [`Doc`] so that the scan which filters and counts
+/// every doc reads only compact rows.
+struct Text {
     name_key: Box<str>,
     summary_key: Box<str>,
-    /// What a result card shows, so a page of results needs no query.
     slug: Box<str>,
     name: Box<str>,
     summary: Box<str>,
     version: Box<str>,
     updated_at: DateTime<Utc>,
-    /// Positions in the precomputed orders (see `Index::orders`), so sorting a result set compares integers.
-    pos: [u32; 3],
 }
 
 impl Doc {
@@ -113,6 +117,7 @@ const BY_NEWEST: usize = 2;
 pub struct Index {
     pub version: i64,
     pub docs: Vec<Doc>,
+    texts: Vec<Text>,
     /// Doc positions in each order of `BY_*`: a search without text walks one of them and needs no sort.
     orders: [Vec<u32>; 3],
     pub by_id: HashMap<i64, usize>,
@@ -187,6 +192,7 @@ impl Index {
         let mut tags: Vec<String> = Vec::new();
         let mut tag_at: HashMap<String, u32> = HashMap::new();
         let mut docs = Vec::with_capacity(rows.len());
+        let mut texts = Vec::with_capacity(rows.len());
         let mut words: Vec<String> = Vec::new();
         for r in rows {
             let (Some(&domain), Some(&team), Some((slug, version))) = (
@@ -221,6 +227,9 @@ impl Index {
                 subscribers: r.subscribers,
                 published: r.published_at.map_or(i64::MIN, |t| t.timestamp()),
                 updated: r.updated_at.timestamp(),
+                pos: [0; 3],
+            });
+            texts.push(Text {
                 name_key: r.name.to_lowercase().into_boxed_str(),
                 summary_key: r.summary.to_lowercase().into_boxed_str(),
                 slug: slug.into_boxed_str(),
@@ -228,22 +237,28 @@ impl Index {
                 summary: r.summary.into_boxed_str(),
                 version: version.into_boxed_str(),
                 updated_at: r.updated_at,
-                pos: [0; 3],
             });
         }
-        let order = |cmp: &dyn Fn(&Doc, &Doc) -> std::cmp::Ordering| {
+        let order = |cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
             let mut o: Vec<u32> = (0..docs.len() as u32).collect();
-            o.sort_by(|a, b| cmp(&docs[*a as usize], &docs[*b as usize]));
+            o.sort_by(|a, b| cmp(*a as usize, *b as usize));
             o
         };
+        let name = |a: usize, b: usize| texts[a].name_key.cmp(&texts[b].name_key);
         let orders = [
-            order(&popularity),
-            order(&|a, b| a.name_key.cmp(&b.name_key)),
             order(&|a, b| {
-                b.published
-                    .cmp(&a.published)
-                    .then(b.updated.cmp(&a.updated))
-                    .then(a.name_key.cmp(&b.name_key))
+                docs[b]
+                    .subscribers
+                    .cmp(&docs[a].subscribers)
+                    .then(name(a, b))
+            }),
+            order(&name),
+            order(&|a, b| {
+                docs[b]
+                    .published
+                    .cmp(&docs[a].published)
+                    .then(docs[b].updated.cmp(&docs[a].updated))
+                    .then(name(a, b))
             }),
         ];
         for (k, o) in orders.iter().enumerate() {
@@ -263,6 +278,7 @@ impl Index {
         Ok(Index {
             version,
             docs,
+            texts,
             orders,
             by_id,
             domains,
@@ -279,6 +295,7 @@ impl Index {
             .filter_map(|id| {
                 let i = *self.by_id.get(id)?;
                 let d = &self.docs[i];
+                let t = &self.texts[i];
                 let tags: Vec<&str> = d
                     .tags
                     .iter()
@@ -286,7 +303,7 @@ impl Index {
                     .collect();
                 Some((
                     i,
-                    super::text::relevance(&d.name_key, &d.summary_key, &tags, tokens),
+                    super::text::relevance(&t.name_key, &t.summary_key, &tags, tokens),
                 ))
             })
             .collect()
@@ -295,20 +312,21 @@ impl Index {
     /// The result card of the doc at position `i`, as of this index's version.
     pub fn card(&self, i: usize) -> ProductCard {
         let d = &self.docs[i];
+        let t = &self.texts[i];
         let (_, domain_slug, domain_name) = &self.domains[d.domain as usize];
         let (_, team_slug, team_name) = &self.teams[d.team as usize];
         ProductCard {
             id: d.id,
-            slug: d.slug.to_string(),
-            name: d.name.to_string(),
-            summary: d.summary.to_string(),
+            slug: t.slug.to_string(),
+            name: t.name.to_string(),
+            summary: t.summary.to_string(),
             kind: KINDS[d.kind as usize]
                 .parse()
                 .unwrap_or(ProductKind::Aggregate),
             status: STATUSES[d.status as usize]
                 .parse()
                 .unwrap_or(ProductStatus::Published),
-            version: d.version.to_string(),
+            version: t.version.to_string(),
             domain_slug: domain_slug.clone(),
             domain_name: domain_name.clone(),
             team_slug: team_slug.clone(),
@@ -318,7 +336,7 @@ impl Index {
                 .iter()
                 .map(|t| self.tags[*t as usize].clone())
                 .collect(),
-            updated_at: d.updated_at,
+            updated_at: t.updated_at,
         }
     }
 
@@ -410,12 +428,6 @@ pub struct Outcome {
     pub facets: Vec<Facet>,
 }
 
-fn popularity(a: &Doc, b: &Doc) -> std::cmp::Ordering {
-    b.subscribers
-        .cmp(&a.subscribers)
-        .then(a.name_key.cmp(&b.name_key))
-}
-
 /// Which precomputed order a sort uses (relevance without text is popularity).
 fn order_of(sort: Sort) -> usize {
     match sort {
@@ -467,7 +479,8 @@ pub fn run(
         Some(m) => Box::new(m.iter().copied()),
         None => Box::new(index.order(request.sort).iter().map(|i| (*i as usize, 0.0))),
     };
-    let mut ordered: Vec<(usize, f64)> = Vec::new();
+    let mut ordered: Vec<(usize, f64)> =
+        Vec::with_capacity(matches.map_or(index.docs.len(), <[_]>::len));
     for (i, relevance) in candidates {
         let Some(d) = index.docs.get(i) else {
             continue;
