@@ -139,13 +139,18 @@ fn heads(
     list
 }
 
-pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
-    let policies: HashMap<i64, policy::Model> = Policy::find()
+/// Every policy, by id.
+async fn policies_by_id(db: &impl ConnectionTrait) -> Result<HashMap<i64, policy::Model>> {
+    Ok(Policy::find()
         .all(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
-        .collect();
+        .collect())
+}
+
+pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
+    let policies = policies_by_id(db).await?;
     let mut scores = domain_scores(db).await?;
     // Worst first: where a steward's attention goes.
     scores.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name)));
@@ -239,12 +244,7 @@ pub async fn product(db: &impl ConnectionTrait, product_id: i64) -> Result<Produ
         .filter(evaluation::Column::ProductId.eq(product_id))
         .all(db)
         .await?;
-    let policies: HashMap<i64, policy::Model> = Policy::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let policies = policies_by_id(db).await?;
     let mut tally = Tally::default();
     let mut checks: Vec<Check> = evaluations
         .into_iter()
@@ -374,12 +374,7 @@ pub async fn domain(
         .filter(evaluation::Column::ProductId.is_in(ids))
         .all(db)
         .await?;
-    let policies: HashMap<i64, policy::Model> = Policy::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let policies = policies_by_id(db).await?;
     let domain_slugs: HashMap<i64, String> = Domain::find()
         .all(db)
         .await?

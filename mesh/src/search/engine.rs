@@ -176,7 +176,7 @@ impl Index {
             .into_model::<Row>()
             .all(db)
             .await?;
-        let mut released: HashMap<i64, (String, String)> = DataProduct::find()
+        let mut slug_and_version: HashMap<i64, (String, String)> = DataProduct::find()
             .select_only()
             .columns([
                 data_product::Column::Id,
@@ -198,7 +198,7 @@ impl Index {
             let (Some(&domain), Some(&team), Some((slug, version))) = (
                 domain_at.get(&r.domain_id),
                 team_at.get(&r.team_id),
-                released.remove(&r.product_id),
+                slug_and_version.remove(&r.product_id),
             ) else {
                 continue;
             };
