@@ -1,4 +1,6 @@
 //! What server functions send to the browser. Plain data that compiles for wasm too.
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -94,10 +96,10 @@ pub struct DomainTile {
 }
 
 /// One search result: the card, its name and summary with matched words flagged, matched columns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchHit {
-    /// The card without its name and summary: those are in `name` and `summary`, with the matches marked.
     pub card: ProductCard,
+    /// The name and summary in segments, matched words flagged `true`.
     pub name: Vec<(String, bool)>,
     pub summary: Vec<(String, bool)>,
     pub columns: Vec<String>,
@@ -106,7 +108,7 @@ pub struct SearchHit {
     pub compliance: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FacetValue {
     pub value: String,
     pub label: String,
@@ -114,7 +116,7 @@ pub struct FacetValue {
     pub selected: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Facet {
     pub key: String,
     pub title: String,
@@ -123,7 +125,8 @@ pub struct Facet {
 }
 
 /// `/products`: one page of results, the facets with their counts, and what to try when nothing matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// It never leaves the server: `components::search_results` renders it into a [`RenderedHtml`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchPage {
     pub total: usize,
     pub page: usize,
@@ -133,6 +136,37 @@ pub struct SearchPage {
     pub did_you_mean: Option<String>,
     /// (facet key, title, results without that facet's selection)
     pub without_facet: Vec<(String, String, u64)>,
+}
+
+/// Markup a server function rendered, shown with `inner_html`: links and text only, no event handlers, so the
+/// browser needs no code and no data to hydrate it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RenderedHtml(pub Arc<str>);
+
+/// A [`RenderedHtml`] held by a resource. The first load of a page has the markup in the DOM already, so the
+/// page's hydration data leaves it out instead of sending the same bytes twice: it hydrates as an empty string,
+/// which leaves the server's DOM as it is (`inner_html` does not touch server-rendered children), and every
+/// later load sets the markup it fetched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownHtml(pub Arc<str>);
+
+impl From<RenderedHtml> for ShownHtml {
+    fn from(html: RenderedHtml) -> Self {
+        ShownHtml(html.0)
+    }
+}
+
+impl Serialize for ShownHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShownHtml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(ShownHtml(Arc::from("")))
+    }
 }
 
 /// `/mesh`: the layout computed on the server (see `mesh::map`).
@@ -371,13 +405,7 @@ mod from_mesh {
                     .hits
                     .into_iter()
                     .map(|h| SearchHit {
-                        card: ProductCard {
-                            // Sent once, as the highlighted segments below (the hydration payload is
-                            // part of every results page).
-                            name: String::new(),
-                            summary: String::new(),
-                            ..h.card.into()
-                        },
+                        card: h.card.into(),
                         name: h.name,
                         summary: h.summary,
                         columns: h.columns,

@@ -1,4 +1,6 @@
 //! Server-only glue: what the server hands to pages and server functions, and how they read it.
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use mesh::access::Viewer;
 use mesh::DatabaseConnection;
@@ -9,9 +11,57 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
-    pub site: std::sync::Arc<SiteInfo>,
+    pub site: Arc<SiteInfo>,
     /// The marketplace search's facet cache (shared by every request of this instance).
     pub search: mesh::search::Searcher,
+    /// Rendered pages of search results (shared by every request of this instance).
+    pub search_pages: RenderedSearches,
+}
+
+/// Rendered pages of marketplace results by index version, audience (which drafts one may see) and query
+/// string: everyone opening the same marketplace page, and paging back and forth, gets the markup without
+/// matching, counting or rendering again until a product changes. Bounded by size; old versions age out.
+#[derive(Clone)]
+pub struct RenderedSearches {
+    /// `None` when switched off (a capacity of 0).
+    pages: Option<Arc<quick_cache::sync::Cache<String, Arc<str>, Bytes>>>,
+}
+
+#[derive(Clone)]
+struct Bytes;
+
+impl quick_cache::Weighter<String, Arc<str>> for Bytes {
+    fn weight(&self, key: &String, page: &Arc<str>) -> u64 {
+        (key.len() + page.len()) as u64
+    }
+}
+
+impl RenderedSearches {
+    /// Keeps at most `bytes` of markup; 0 keeps none (every request searches and renders).
+    pub fn with_capacity(bytes: u64) -> Self {
+        let pages = (bytes > 0).then(|| {
+            Arc::new(quick_cache::sync::Cache::with_weighter(
+                (bytes / 50_000).max(16) as usize,
+                bytes,
+                Bytes,
+            ))
+        });
+        Self { pages }
+    }
+
+    pub fn key(version: i64, viewer: &Viewer, query: &str) -> String {
+        format!("{version}|{}|{query}", mesh::search::audience(viewer))
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<str>> {
+        self.pages.as_ref()?.get(key)
+    }
+
+    pub fn insert(&self, key: String, page: Arc<str>) {
+        if let Some(pages) = &self.pages {
+            pages.insert(key, page);
+        }
+    }
 }
 
 /// Settings the pages need to know about.

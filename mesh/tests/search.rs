@@ -339,6 +339,24 @@ async fn a_change_is_found_at_once() {
     }
 }
 
+#[tokio::test]
+async fn a_change_by_another_instance_shows_within_the_refresh_interval() {
+    use sea_orm::ConnectionTrait;
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let refresh = std::time::Duration::from_millis(200);
+        let s = Searcher::default().refreshing_every(refresh);
+        let before = s.version(db).await.unwrap();
+        // Another instance reindexed: only the shared version moved, this process was not told.
+        db.execute_unprepared("UPDATE search_meta SET version = version + 1 WHERE id = 1")
+            .await
+            .unwrap();
+        tokio::time::sleep(refresh + std::time::Duration::from_millis(50)).await;
+        assert_eq!(s.version(db).await.unwrap(), before + 1, "{}", t.label);
+    }
+}
+
 async fn domain_slug_of(db: &DatabaseConnection, domain_id: i64) -> String {
     use sea_orm::EntityTrait;
     mesh::entity::prelude::Domain::find_by_id(domain_id)

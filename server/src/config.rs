@@ -34,6 +34,11 @@ pub struct Config {
     pub reminder_days: i64,
     /// `AGORA_JOB_INTERVAL_SECONDS`: how often expiry, reminders and clean-up run (default 60).
     pub job_interval_seconds: u64,
+    /// `AGORA_SEARCH_REFRESH_MS`: how long a change made by another instance may take to show in search
+    /// (default 1000; changes made through this instance show at once).
+    pub search_refresh_ms: u64,
+    /// `AGORA_SEARCH_CACHE_MB`: memory for rendered pages of search results (default 16; 0 renders every one).
+    pub search_cache_mb: u64,
     /// `AGORA_RATE_LIMIT_PER_MINUTE` (mutations per session, token or IP; default 300) and
     /// `AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE` (sign-in attempts per IP; default 30).
     pub rate_limits: RateLimits,
@@ -141,6 +146,11 @@ impl Config {
             rate_limits,
             reminder_days: number(&get, "AGORA_EXPIRY_REMINDER_DAYS", 14)?,
             job_interval_seconds: number(&get, "AGORA_JOB_INTERVAL_SECONDS", 60)?,
+            search_refresh_ms: number(&get, "AGORA_SEARCH_REFRESH_MS", 1000)?,
+            search_cache_mb: match get("AGORA_SEARCH_CACHE_MB").as_deref().map(str::trim) {
+                Some("0") => 0,
+                _ => number(&get, "AGORA_SEARCH_CACHE_MB", 16)?,
+            },
         })
     }
 }

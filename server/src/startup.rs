@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{Request, Response};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -132,7 +133,9 @@ impl Application {
         let ctx = AppContext {
             db,
             site: Arc::new(site),
-            search: mesh::search::Searcher::default(),
+            search: mesh::search::Searcher::default()
+                .refreshing_every(std::time::Duration::from_millis(config.search_refresh_ms)),
+            search_pages: app::ssr::RenderedSearches::with_capacity(config.search_cache_mb << 20),
         };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
         crate::jobs::spawn(
@@ -167,8 +170,15 @@ impl Application {
         self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Responses go out as soon as they are written: without TCP_NODELAY the last part of a response can
+        // wait for the client's delayed ACK (40 ms on Linux).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!("cannot set TCP_NODELAY on a connection: {err}");
+            }
+        });
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

@@ -3,18 +3,29 @@ use leptos::prelude::*;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::{DomainTile, ProductCard};
-use crate::model::{Home, ProductPage, SearchPage};
+use crate::model::{Home, ProductPage, RenderedHtml};
 
-/// One page of marketplace search results for a query string (`q=orders&domain=sales&sort=name&page=2`).
+/// One page of marketplace search results for a query string (`q=orders&domain=sales&sort=name&page=2`),
+/// rendered: facets, result cards, pager, or what to try when nothing matched.
 #[server(prefix = "/api", endpoint = "search")]
-pub async fn search_products(query: String) -> Result<SearchPage, AppError> {
+pub async fn search_products(query: String) -> Result<RenderedHtml, AppError> {
+    use crate::ssr::RenderedSearches;
     let ctx = crate::ssr::app_context()?;
+    let viewer = crate::ssr::viewer();
+    let version = ctx.search.version(&ctx.db).await?;
+    if let Some(html) = ctx
+        .search_pages
+        .get(&RenderedSearches::key(version, &viewer, &query))
+    {
+        return Ok(RenderedHtml(html));
+    }
     let request = mesh::search::SearchRequest::from_query(&query);
-    let results = ctx
-        .search
-        .search(&ctx.db, &crate::ssr::viewer(), &request)
-        .await?;
-    Ok(results.into())
+    let results = ctx.search.search(&ctx.db, &viewer, &request).await?;
+    let key = RenderedSearches::key(results.version, &viewer, &query);
+    let html: std::sync::Arc<str> =
+        crate::components::search_results::results_html(results.into(), &query).into();
+    ctx.search_pages.insert(key, html.clone());
+    Ok(RenderedHtml(html))
 }
 
 /// The home page: domain tiles and curated rows.

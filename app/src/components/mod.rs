@@ -5,3 +5,5 @@ pub mod forms;
 pub mod layout;
 pub mod product_card;
 pub mod query;
+#[cfg(feature = "ssr")]
+pub mod search_results;

@@ -1,5 +1,9 @@
 //! `/products`: search with facets. Everything is in the URL (shareable, the back button works). Without
 //! JavaScript the search box is a GET form and facets are links; once hydrated it searches as you type.
+//!
+//! The results (facets, cards, pager) are links and text only, so the server renders them to markup
+//! ([`results_html`]) that the page shows as it is: the browser needs neither their data nor their code to
+//! hydrate them, and a search as you type fetches the next page of results already rendered.
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -7,9 +11,8 @@ use leptos_router::NavigateOptions;
 
 use crate::api::catalog::search_products;
 use crate::components::errors::ErrorPanel;
-use crate::components::product_card::SearchHitCard;
 use crate::components::query;
-use crate::model::{Facet, SearchPage};
+use crate::model::ShownHtml;
 
 const SORTS: [(&str, &str); 4] = [
     ("relevance", "Best match"),
@@ -22,7 +25,9 @@ const SORTS: [(&str, &str); 4] = [
 pub fn MarketplacePage() -> impl IntoView {
     let location = use_location();
     let search = move || location.search.get();
-    let data = Resource::new(search, search_products);
+    let data = Resource::new(search, |query| async move {
+        search_products(query).await.map(ShownHtml::from)
+    });
     let text = move || query::get(&search(), "q").unwrap_or_default();
     let sort = move || query::get(&search(), "sort").unwrap_or_else(|| "relevance".into());
 
@@ -110,134 +115,13 @@ pub fn MarketplacePage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <Results page query=search()/> }.into_any(),
+                    Ok(ShownHtml(html)) => view! {
+                        <div class="mt-6 grid gap-8 lg:grid-cols-[15rem_1fr]" data-testid="results" inner_html=html></div>
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Transition>
     }
-}
-
-#[component]
-fn Results(page: SearchPage, query: String) -> impl IntoView {
-    let text = query::get(&query, "q").unwrap_or_default();
-    let facets = page.facets.clone();
-    let q = query.clone();
-    view! {
-        <div class="mt-6 grid gap-8 lg:grid-cols-[15rem_1fr]">
-            <aside aria-label="Filters" class="space-y-5 text-sm">
-                {facets.into_iter().filter(|f| !f.values.is_empty()).map(|f| view! { <FacetList f query=q.clone()/> }).collect_view()}
-            </aside>
-            <section aria-label="Results" class="min-w-0">
-                <p class="text-sm text-slate-600" data-testid="result-count" data-total=page.total>
-                    {match (page.total, text.is_empty()) {
-                        (1, true) => "1 data product".to_string(),
-                        (n, true) => format!("{} data products", thousands(n)),
-                        (1, false) => format!("1 data product for “{text}”"),
-                        (n, false) => format!("{} data products for “{text}”", thousands(n)),
-                    }}
-                </p>
-                {(page.total == 0).then(|| view! { <NoResults page=page.clone() query=query.clone() text=text.clone()/> })}
-                <div class="mt-4 grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-                    {page.hits.clone().into_iter().map(|hit| view! { <SearchHitCard hit/> }).collect_view()}
-                </div>
-                <Pager page=page.page pages=page.pages query=query.clone()/>
-            </section>
-        </div>
-    }
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[component]
-fn FacetList(f: Facet, query: String) -> impl IntoView {
-    let key = f.key.clone();
-    view! {
-        <div data-facet=f.key.clone()>
-            <h2 class="text-xs font-semibold uppercase tracking-wide text-slate-500">{f.title.clone()}</h2>
-            <ul class="mt-2 space-y-1">
-                {f.values.into_iter().map(|v| {
-                    let href = query::toggle(&query, &key, &v.value);
-                    view! {
-                        <li>
-                            <a
-                                href=href
-                                class="facet-option"
-                                aria-current=v.selected.then_some("true")
-                                data-value=v.value.clone()
-                                rel="nofollow"
-                            >
-                                <span class="facet-label">
-                                    <span class="facet-box">{v.selected.then_some("✓")}</span>
-                                    <span class="truncate">{v.label.clone()}</span>
-                                </span>
-                                <span class="facet-count" data-count=v.count>{v.count}</span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-            {(f.more > 0).then(|| view! { <p class="mt-1 text-xs text-slate-400">{format!("and {} more", f.more)}</p> })}
-        </div>
-    }
-}
-
-#[component]
-fn NoResults(page: SearchPage, query: String, text: String) -> impl IntoView {
-    let did_you_mean = page.did_you_mean.clone().map(|s| {
-        let href = query::set(&query, "q", Some(&s));
-        view! { <p>"Did you mean " <a href=href class="font-semibold text-indigo-700 underline" data-testid="did-you-mean">{s.clone()}</a> "?"</p> }
-    });
-    view! {
-        <div class="mt-6 space-y-2 rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600" data-testid="no-results">
-            <p class="font-medium text-slate-800">
-                {if text.is_empty() { "No data products match these filters.".to_string() } else { format!("No data products match “{text}” with these filters.") }}
-            </p>
-            {did_you_mean}
-            {page.without_facet.iter().map(|(key, title, n)| {
-                let href = query::without(&query, key);
-                view! { <p><a href=href class="text-indigo-700 underline" data-remove-facet=key.clone()>{format!("Remove the {} filter", title.to_lowercase())}</a> {format!(" ({n} results)")}</p> }
-            }).collect_view()}
-            {(!text.is_empty()).then(|| view! { <p><a href=query::set(&query, "q", None) class="text-indigo-700 underline">"Search all data products"</a></p> })}
-        </div>
-    }
-}
-
-#[component]
-fn Pager(page: usize, pages: usize, query: String) -> impl IntoView {
-    if pages <= 1 {
-        return ().into_any();
-    }
-    let link = move |n: usize, label: String| {
-        let href = query::set(&query, "page", Some(&n.to_string()));
-        let current = n == page;
-        view! {
-            <a href=href class="pager-link" aria-current=current.then_some("page")>
-                {label}
-            </a>
-        }
-    };
-    let mut numbers: Vec<usize> = vec![1, page.saturating_sub(1), page, page + 1, pages];
-    numbers.retain(|n| *n >= 1 && *n <= pages);
-    numbers.sort_unstable();
-    numbers.dedup();
-    view! {
-        <nav aria-label="Pages" class="mt-8 flex flex-wrap items-center gap-2" data-testid="pager">
-            {(page > 1).then(|| link(page - 1, "← Previous".into()))}
-            {numbers.into_iter().map(|n| link(n, n.to_string())).collect_view()}
-            {(page < pages).then(|| link(page + 1, "Next →".into()))}
-            <span class="text-xs text-slate-500">{format!("page {page} of {pages}")}</span>
-        </nav>
-    }
-    .into_any()
 }

@@ -263,6 +263,7 @@ pub async fn write(
 
 /// Tells every instance that the documents changed.
 pub async fn bump_version(db: &impl ConnectionTrait) -> Result<()> {
+    super::note_local_change();
     db.execute_unprepared("UPDATE search_meta SET version = version + 1 WHERE id = 1")
         .await?;
     Ok(())

@@ -9,7 +9,9 @@ mod engine;
 pub mod text;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
@@ -149,6 +151,8 @@ pub struct Suggestions {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResults {
+    /// The index version the search ran on (moves with every change to a product).
+    pub version: i64,
     pub total: usize,
     pub page: usize,
     pub per_page: usize,
@@ -164,12 +168,41 @@ impl SearchResults {
 }
 
 /// The facet cache of one server instance (cheap to clone; clones share it), and its most recent results.
+///
+/// Search is near real time, as in Elasticsearch: an instance reads the index version (one small query) at
+/// most once per refresh interval (1 s unless set with [`Searcher::refreshing_every`]), so a change made by
+/// another instance or process shows within that interval. Changes made by this process show at once: for a
+/// refresh interval after one, every search reads the version.
 #[derive(Clone)]
 pub struct Searcher {
     current: Arc<RwLock<Option<Arc<engine::Index>>>>,
     reload: Arc<tokio::sync::Mutex<()>>,
     recent: Arc<std::sync::Mutex<Recent>>,
     recent_capacity: usize,
+    checked: Arc<Checked>,
+    refresh: Duration,
+}
+
+/// The index version as last read, and when (milliseconds on [`clock`], 0 for never).
+#[derive(Default)]
+struct Checked {
+    version: AtomicI64,
+    at: AtomicU64,
+}
+
+/// When this process last changed the index (milliseconds on [`clock`], 0 for never).
+static LOCAL_CHANGE: AtomicU64 = AtomicU64::new(0);
+
+/// Milliseconds since this process first asked, from 1 (0 stands for never).
+fn clock() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1
+}
+
+/// Called by every reindex of this process: its searches read the version again for a refresh interval, long
+/// enough for the transaction around the change to commit.
+pub(crate) fn note_local_change() {
+    LOCAL_CHANGE.store(clock(), Ordering::Relaxed);
 }
 
 impl Default for Searcher {
@@ -197,7 +230,15 @@ impl Searcher {
             reload: Arc::default(),
             recent: Arc::default(),
             recent_capacity: capacity,
+            checked: Arc::default(),
+            refresh: Duration::from_secs(1),
         }
+    }
+
+    /// Reads the index version at most once per `refresh` (see [`Searcher`]); zero reads it for every search.
+    pub fn refreshing_every(mut self, refresh: Duration) -> Self {
+        self.refresh = refresh;
+        self
     }
 
     fn recall(&self, key: &str) -> Option<Arc<Found>> {
@@ -225,8 +266,24 @@ impl Searcher {
         guard.as_ref().filter(|i| i.version == version).cloned()
     }
 
-    async fn index(&self, db: &impl ConnectionTrait) -> Result<Arc<engine::Index>> {
+    /// The version of the index a search would run on now: one single-row query. What is derived from search
+    /// results may be kept under it (with [`audience`]) until it moves.
+    pub async fn version(&self, db: &impl ConnectionTrait) -> Result<i64> {
+        let now = clock();
+        let refresh = self.refresh.as_millis() as u64;
+        let at = self.checked.at.load(Ordering::Acquire);
+        let fresh = |since: u64| since != 0 && now.saturating_sub(since) < refresh;
+        if fresh(at) && !fresh(LOCAL_CHANGE.load(Ordering::Relaxed)) {
+            return Ok(self.checked.version.load(Ordering::Acquire));
+        }
         let version = current_version(db).await?;
+        self.checked.version.store(version, Ordering::Release);
+        self.checked.at.store(now, Ordering::Release);
+        Ok(version)
+    }
+
+    async fn index(&self, db: &impl ConnectionTrait) -> Result<Arc<engine::Index>> {
+        let version = self.version(db).await?;
         if let Some(index) = self.cached(version) {
             return Ok(index);
         }
@@ -252,16 +309,13 @@ impl Searcher {
         // viewer may see.
         let mut filters = request.filters.clone();
         filters.sort();
-        let mut teams = viewer.team_ids.clone();
-        teams.sort_unstable();
         let key = format!(
-            "{}|{}|{:?}|{}|{}|{:?}",
+            "{}|{}|{:?}|{}|{}",
             index.version,
             tokens.join(" "),
             filters,
             request.sort.as_str(),
-            viewer.is_admin,
-            teams
+            audience(viewer),
         );
         let found = match self.recall(&key) {
             Some(found) => found,
@@ -283,6 +337,7 @@ impl Searcher {
             .collect();
         let hits = self.hits(db, &index, &page_ids, &tokens).await?;
         Ok(SearchResults {
+            version: index.version,
             total,
             page: request.page.max(1),
             per_page,
@@ -380,6 +435,13 @@ impl Searcher {
             )),
         })
     }
+}
+
+/// What decides which drafts a viewer finds: viewers with the same audience get the same results.
+pub fn audience(viewer: &Viewer) -> String {
+    let mut teams = viewer.team_ids.clone();
+    teams.sort_unstable();
+    format!("{}|{teams:?}", viewer.is_admin)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

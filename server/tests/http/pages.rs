@@ -1,4 +1,6 @@
-use crate::helpers::apps;
+use mesh::access::Viewer;
+
+use crate::helpers::{apps, ADMIN};
 
 #[tokio::test]
 async fn the_marketplace_lists_seeded_products_as_cards() {
@@ -30,6 +32,68 @@ async fn domain_and_text_filters_narrow_the_listing() {
         let (_, churn) = app.get_text("/products?q=forecast").await;
         assert!(churn.contains("data-product=\"sales-forecast\""));
         assert!(!churn.contains("data-product=\"general-ledger\""));
+    }
+}
+
+#[tokio::test]
+async fn marketplace_results_follow_every_change_and_keep_drafts_with_their_team() {
+    for app in apps().await {
+        let url = "/products?q=budget";
+        // The same page for two audiences: anonymous visitors never see a draft, an admin sees them all.
+        let (_, anonymous) = app.get_text(url).await;
+        assert!(
+            !anonymous.contains("data-product=\"budget-plan-2027\""),
+            "{}",
+            app.label()
+        );
+        let admin = app.client_as(ADMIN).await;
+        let as_admin = admin
+            .get(app.url(url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            as_admin.contains("data-product=\"budget-plan-2027\""),
+            "{}: an admin finds the draft",
+            app.label()
+        );
+        let (_, again) = app.get_text(url).await;
+        assert!(!again.contains("data-product=\"budget-plan-2027\""));
+
+        // A change made without the pages (as `agora import` does, here in this process) shows on the next
+        // load of the same page.
+        let (_, before) = app.get_text("/products?q=campaign").await;
+        assert!(before.contains("data-product=\"campaign-performance\""));
+        let product = mesh::catalog::find_product(
+            &app.db.db,
+            &Viewer::system(),
+            "marketing",
+            "campaign-performance",
+        )
+        .await
+        .unwrap();
+        let edit = mesh::products::ProductEdit {
+            name: product.name.clone(),
+            summary: "Reach, spend and conversions of every campaign, refreshed hourly.".into(),
+            description: product.description.clone(),
+            kind: product.kind.as_str().into(),
+            tags: mesh::tags::of_product(&app.db.db, product.id)
+                .await
+                .unwrap()
+                .join(","),
+        };
+        mesh::products::update(&app.db.db, &Viewer::system(), product.id, &edit)
+            .await
+            .unwrap();
+        let (_, after) = app.get_text("/products?q=campaign").await;
+        assert!(
+            after.contains("Reach, spend and conversions of every"),
+            "{}: the edited summary is shown",
+            app.label()
+        );
     }
 }
 
