@@ -37,20 +37,11 @@ const TEAM: usize = 4;
 const PII_F: usize = 5;
 const COMPLIANCE_F: usize = 6;
 const SLA_F: usize = 7;
-const DRAFT: u32 = 0;
-const RETIRED: u32 = 3;
+const DRAFT: u8 = 0;
+const RETIRED: usize = 3;
 
 pub struct Doc {
     pub id: i64,
-    domain: u32,
-    team: u32,
-    kind: u32,
-    status: u32,
-    pii: u32,
-    compliance: u32,
-    sla: u32,
-    tags: Box<[u32]>,
-    team_id: i64,
     pub subscribers: i32,
     published: i64,
     updated: i64,
@@ -58,8 +49,24 @@ pub struct Doc {
     pos: [u32; 3],
 }
 
-/// A doc's words and what its result card shows, kept apart from [`Doc`] so that the scan which filters and counts
-/// every doc reads only compact rows.
+/// A doc's facet values as codes, in a row of 20 bytes: the scan that filters and counts every doc reads
+/// only these, front to back.
+#[derive(Clone, Copy)]
+pub struct Codes {
+    domain: u32,
+    team: u32,
+    /// Where its tags start in `Index::doc_tags`.
+    tags: u32,
+    tag_count: u16,
+    kind: u8,
+    status: u8,
+    pii: u8,
+    compliance: u8,
+    sla: u8,
+}
+
+/// A doc's words and what its result card shows, kept apart from [`Doc`] and [`Codes`] so that the scan which
+/// filters and counts every doc reads only compact rows.
 struct Text {
     name_key: Box<str>,
     summary_key: Box<str>,
@@ -70,21 +77,22 @@ struct Text {
     updated_at: DateTime<Utc>,
 }
 
-impl Doc {
-    pub fn compliance(&self) -> &'static str {
-        COMPLIANCE[self.compliance as usize]
-    }
-
+impl Codes {
+    /// The code of a single-valued facet.
     fn single(&self, facet: usize) -> u32 {
         match facet {
             DOMAIN => self.domain,
-            KIND => self.kind,
-            STATUS => self.status,
+            KIND => self.kind as u32,
+            STATUS => self.status as u32,
             TEAM => self.team,
-            PII_F => self.pii,
-            COMPLIANCE_F => self.compliance,
-            _ => self.sla,
+            PII_F => self.pii as u32,
+            COMPLIANCE_F => self.compliance as u32,
+            _ => self.sla as u32,
         }
+    }
+
+    pub fn compliance(&self) -> &'static str {
+        COMPLIANCE[self.compliance as usize]
     }
 }
 
@@ -117,6 +125,9 @@ const BY_NEWEST: usize = 2;
 pub struct Index {
     pub version: i64,
     pub docs: Vec<Doc>,
+    pub codes: Vec<Codes>,
+    /// Every doc's tag codes, one run per doc (see [`Codes::tags`]).
+    doc_tags: Vec<u32>,
     texts: Vec<Text>,
     /// Doc positions in each order of `BY_*`: a search without text walks one of them and needs no sort.
     orders: [Vec<u32>; 3],
@@ -192,6 +203,8 @@ impl Index {
         let mut tags: Vec<String> = Vec::new();
         let mut tag_at: HashMap<String, u32> = HashMap::new();
         let mut docs = Vec::with_capacity(rows.len());
+        let mut codes = Vec::with_capacity(rows.len());
+        let mut doc_tags: Vec<u32> = Vec::with_capacity(rows.len() * 3);
         let mut texts = Vec::with_capacity(rows.len());
         let mut words: Vec<String> = Vec::new();
         for r in rows {
@@ -202,28 +215,28 @@ impl Index {
             ) else {
                 continue;
             };
-            let doc_tags: Box<[u32]> = r
-                .tags
-                .split_whitespace()
-                .map(|t| {
-                    *tag_at.entry(t.to_owned()).or_insert_with(|| {
-                        tags.push(t.to_owned());
-                        (tags.len() - 1) as u32
-                    })
-                })
-                .collect();
+            let first_tag = doc_tags.len();
+            for t in r.tags.split_whitespace().take(u16::MAX as usize) {
+                let code = *tag_at.entry(t.to_owned()).or_insert_with(|| {
+                    tags.push(t.to_owned());
+                    (tags.len() - 1) as u32
+                });
+                doc_tags.push(code);
+            }
             words.push(r.name.clone());
-            docs.push(Doc {
-                id: r.product_id,
+            codes.push(Codes {
                 domain,
                 team,
-                kind: position(KINDS, &r.kind),
-                status: position(STATUSES, &r.status),
+                tags: first_tag as u32,
+                tag_count: (doc_tags.len() - first_tag) as u16,
+                kind: position(KINDS, &r.kind) as u8,
+                status: position(STATUSES, &r.status) as u8,
                 pii: if r.has_pii { 0 } else { 1 },
-                compliance: position(COMPLIANCE, &r.compliance),
-                sla: position(SLA, &r.sla_tier),
-                tags: doc_tags,
-                team_id: r.team_id,
+                compliance: position(COMPLIANCE, &r.compliance) as u8,
+                sla: position(SLA, &r.sla_tier) as u8,
+            });
+            docs.push(Doc {
+                id: r.product_id,
                 subscribers: r.subscribers,
                 published: r.published_at.map_or(i64::MIN, |t| t.timestamp()),
                 updated: r.updated_at.timestamp(),
@@ -278,6 +291,8 @@ impl Index {
         Ok(Index {
             version,
             docs,
+            codes,
+            doc_tags,
             texts,
             orders,
             by_id,
@@ -294,16 +309,14 @@ impl Index {
             .iter()
             .filter_map(|id| {
                 let i = *self.by_id.get(id)?;
-                let d = &self.docs[i];
                 let t = &self.texts[i];
-                let tags: Vec<&str> = d
-                    .tags
+                let tags = self
+                    .tags_of(i)
                     .iter()
-                    .map(|t| self.tags[*t as usize].as_str())
-                    .collect();
+                    .map(|t| self.tags[*t as usize].as_str());
                 Some((
                     i,
-                    super::text::relevance(&t.name_key, &t.summary_key, &tags, tokens),
+                    super::text::relevance(&t.name_key, &t.summary_key, tags, tokens),
                 ))
             })
             .collect()
@@ -312,18 +325,19 @@ impl Index {
     /// The result card of the doc at position `i`, as of this index's version.
     pub fn card(&self, i: usize) -> ProductCard {
         let d = &self.docs[i];
+        let c = &self.codes[i];
         let t = &self.texts[i];
-        let (_, domain_slug, domain_name) = &self.domains[d.domain as usize];
-        let (_, team_slug, team_name) = &self.teams[d.team as usize];
+        let (_, domain_slug, domain_name) = &self.domains[c.domain as usize];
+        let (_, team_slug, team_name) = &self.teams[c.team as usize];
         ProductCard {
             id: d.id,
             slug: t.slug.to_string(),
             name: t.name.to_string(),
             summary: t.summary.to_string(),
-            kind: KINDS[d.kind as usize]
+            kind: KINDS[c.kind as usize]
                 .parse()
                 .unwrap_or(ProductKind::Aggregate),
-            status: STATUSES[d.status as usize]
+            status: STATUSES[c.status as usize]
                 .parse()
                 .unwrap_or(ProductStatus::Published),
             version: t.version.to_string(),
@@ -331,13 +345,19 @@ impl Index {
             domain_name: domain_name.clone(),
             team_slug: team_slug.clone(),
             team_name: team_name.clone(),
-            tags: d
-                .tags
+            tags: self
+                .tags_of(i)
                 .iter()
                 .map(|t| self.tags[*t as usize].clone())
                 .collect(),
             updated_at: t.updated_at,
         }
+    }
+
+    /// The tag codes of the doc at position `i`.
+    fn tags_of(&self, i: usize) -> &[u32] {
+        let c = &self.codes[i];
+        &self.doc_tags[c.tags as usize..c.tags as usize + c.tag_count as usize]
     }
 
     fn order(&self, sort: Sort) -> &[u32] {
@@ -457,82 +477,113 @@ pub fn run(
                 .collect()
         })
         .collect();
+    // Per facet, which codes pass (None: every code). Retired products only when the lifecycle asks for them.
+    let allowed: Vec<Option<Vec<bool>>> = (0..FACETS.len())
+        .map(|f| {
+            let arity = index.arity(f);
+            if selected[f].is_empty() {
+                return (f == STATUS).then(|| (0..arity).map(|c| c != RETIRED).collect());
+            }
+            let mut pass = vec![false; arity];
+            for code in &selected[f] {
+                if let Some(p) = pass.get_mut(*code as usize) {
+                    *p = true;
+                }
+            }
+            Some(pass)
+        })
+        .collect();
+    // Drafts only for their own team (or admins), by team code.
+    let drafts_of_team: Vec<bool> = index
+        .teams
+        .iter()
+        .map(|t| viewer.is_admin || viewer.team_ids.contains(&t.0))
+        .collect();
     let mut counts: Vec<Vec<u64>> = (0..FACETS.len()).map(|f| vec![0; index.arity(f)]).collect();
-    let may_see_drafts = |d: &Doc| viewer.is_admin || viewer.team_ids.contains(&d.team_id);
-    let passes = |f: usize, d: &Doc| -> bool {
-        let chosen = &selected[f];
-        if f == STATUS && chosen.is_empty() {
-            // Retired products only when asked for.
-            return d.status != RETIRED;
+    let mut scan = |i: usize| -> bool {
+        let c = &index.codes[i];
+        if c.status == DRAFT && !drafts_of_team[c.team as usize] {
+            return false;
         }
-        if chosen.is_empty() {
-            return true;
-        }
-        if f == TAG {
-            d.tags.iter().any(|t| chosen.contains(t))
-        } else {
-            chosen.contains(&d.single(f))
-        }
-    };
-    // Without text, walking the sort's precomputed order yields the results already sorted.
-    let candidates: Box<dyn Iterator<Item = (usize, f64)>> = match matches {
-        Some(m) => Box::new(m.iter().copied()),
-        None => Box::new(index.order(request.sort).iter().map(|i| (*i as usize, 0.0))),
-    };
-    let mut ordered: Vec<(usize, f64)> =
-        Vec::with_capacity(matches.map_or(index.docs.len(), <[_]>::len));
-    for (i, relevance) in candidates {
-        let Some(d) = index.docs.get(i) else {
-            continue;
-        };
-        if d.status == DRAFT && !may_see_drafts(d) {
-            continue;
-        }
+        let tags = index.tags_of(i);
         let mut failed = None;
         let mut failures = 0;
-        for f in 0..FACETS.len() {
-            if !passes(f, d) {
+        for (f, pass) in allowed.iter().enumerate() {
+            let Some(pass) = pass else { continue };
+            let ok = if f == TAG {
+                tags.iter().any(|t| pass[*t as usize])
+            } else {
+                pass[c.single(f) as usize]
+            };
+            if !ok {
                 failures += 1;
                 failed = Some(f);
                 if failures > 1 {
-                    break;
+                    return false;
                 }
             }
         }
-        let count = |f: usize, counts: &mut Vec<Vec<u64>>| {
+        let mut count = |f: usize| {
             if f == TAG {
-                for t in d.tags.iter() {
+                for t in tags {
                     counts[TAG][*t as usize] += 1;
                 }
             } else {
-                counts[f][d.single(f) as usize] += 1;
+                counts[f][c.single(f) as usize] += 1;
             }
         };
-        match (failures, failed) {
-            (0, _) => {
-                ordered.push((i, relevance));
-                for f in 0..FACETS.len() {
-                    count(f, &mut counts);
+        match failed {
+            None => {
+                (0..FACETS.len()).for_each(&mut count);
+                true
+            }
+            Some(f) => {
+                count(f);
+                false
+            }
+        }
+    };
+    let docs = &index.docs;
+    let ordered: Vec<usize> = match matches {
+        Some(m) => {
+            let mut found: Vec<(usize, f64)> = m
+                .iter()
+                .copied()
+                .filter(|(i, _)| *i < docs.len() && scan(*i))
+                .collect();
+            match request.sort {
+                Sort::Relevance => found.sort_by(|(a, sa), (b, sb)| {
+                    sb.total_cmp(sa)
+                        .then(docs[*a].pos[BY_POPULARITY].cmp(&docs[*b].pos[BY_POPULARITY]))
+                }),
+                other => {
+                    let k = order_of(other);
+                    found.sort_unstable_by_key(|(i, _)| docs[*i].pos[k]);
                 }
             }
-            (1, Some(f)) => count(f, &mut counts),
-            _ => {}
+            found.into_iter().map(|(i, _)| i).collect()
         }
-    }
-    if matches.is_some() {
-        let docs = &index.docs;
-        match request.sort {
-            Sort::Relevance => ordered.sort_by(|(a, sa), (b, sb)| {
-                sb.total_cmp(sa)
-                    .then(docs[*a].pos[BY_POPULARITY].cmp(&docs[*b].pos[BY_POPULARITY]))
-            }),
-            other => {
-                let k = order_of(other);
-                ordered.sort_unstable_by_key(|(i, _)| docs[*i].pos[k]);
+        None => {
+            // Scan the compact rows front to back, then walk the sort's precomputed order: no sort needed.
+            let mut hit = vec![0u64; docs.len().div_ceil(64)];
+            let mut n = 0;
+            for i in 0..docs.len() {
+                if scan(i) {
+                    hit[i / 64] |= 1 << (i % 64);
+                    n += 1;
+                }
             }
+            let mut ordered = Vec::with_capacity(n);
+            ordered.extend(
+                index
+                    .order(request.sort)
+                    .iter()
+                    .map(|i| *i as usize)
+                    .filter(|i| hit[i / 64] & (1 << (i % 64)) != 0),
+            );
+            ordered
         }
-    }
-    let ordered: Vec<usize> = ordered.into_iter().map(|(i, _)| i).collect();
+    };
     let facets = FACETS
         .iter()
         .enumerate()
@@ -588,7 +639,7 @@ pub fn run(
 /// Curated rows for the home page: positions of visible, listed products (published or deprecated).
 pub fn curated(
     index: &Index,
-    pick: impl Fn(&Doc) -> bool,
+    pick: impl Fn(&Doc, &Codes) -> bool,
     order: Sort,
     limit: usize,
 ) -> Vec<usize> {
@@ -597,18 +648,18 @@ pub fn curated(
         .iter()
         .map(|i| *i as usize)
         .filter(|i| {
-            let d = &index.docs[*i];
-            (d.status == 1 || d.status == 2) && pick(d)
+            let c = &index.codes[*i];
+            (c.status == 1 || c.status == 2) && pick(&index.docs[*i], c)
         })
         .take(limit)
         .collect()
 }
 
-/// The ids of listed products whose compliance is passing.
-pub fn is_trusted(d: &Doc) -> bool {
-    d.compliance == 0
+/// Listed products whose compliance is passing.
+pub fn is_trusted(_: &Doc, c: &Codes) -> bool {
+    c.compliance == 0
 }
 
-pub fn is_published(d: &Doc) -> bool {
+pub fn is_published(d: &Doc, _: &Codes) -> bool {
     d.published != i64::MIN
 }

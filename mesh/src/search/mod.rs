@@ -395,7 +395,7 @@ impl Searcher {
                     summary: text::highlight(&card.summary, tokens),
                     columns: matched_columns,
                     subscribers: doc.subscribers,
-                    compliance: doc.compliance().to_owned(),
+                    compliance: index.codes[at].compliance().to_owned(),
                     card,
                 })
             })
@@ -416,7 +416,7 @@ impl Searcher {
         Ok(Curated {
             most_subscribed: cards(engine::curated(
                 &index,
-                |d| d.subscribers > 0,
+                |d, _| d.subscribers > 0,
                 Sort::Subscribed,
                 limit,
             )),

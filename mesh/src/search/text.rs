@@ -52,24 +52,43 @@ fn lower_word_matches(word: &str, token: &str) -> bool {
         || (token.len() > 3 && token.ends_with('s') && word.starts_with(&token[..token.len() - 1]))
 }
 
+/// Whether a word of an already lowercased text matches a token as [`lower_word_matches`] says: the text has
+/// the token (or its stem) where a word starts. Found by substring search, which rules out most texts at once.
 fn has_word(lowercased_text: &str, token: &str) -> bool {
-    lowercased_text
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| !w.is_empty() && lower_word_matches(w, token))
+    // A word starting with the token also starts with its stem, so the stem alone decides.
+    let needle = if token.len() > 3 && token.ends_with('s') {
+        &token[..token.len() - 1]
+    } else {
+        token
+    };
+    if needle.is_empty() {
+        return lowercased_text.contains(char::is_alphanumeric);
+    }
+    lowercased_text.match_indices(needle).any(|(at, _)| {
+        lowercased_text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// How well a product the full-text index matched fits the words, from where each word occurs: the name (10)
 /// over the summary (5) over a tag (4) over anywhere else (1: columns and docs, where the index found it); among
 /// equals, shorter names first. Computed the same way whichever database found the matches, so SQLite and
 /// PostgreSQL rank alike. All texts lowercased.
-pub fn relevance(name: &str, summary: &str, tags: &[&str], tokens: &[String]) -> f64 {
+pub fn relevance<'a>(
+    name: &str,
+    summary: &str,
+    tags: impl Iterator<Item = &'a str> + Clone,
+    tokens: &[String],
+) -> f64 {
     let mut score = 0.0;
     for t in tokens {
         score += if has_word(name, t) {
             10.0
         } else if has_word(summary, t) {
             5.0
-        } else if tags.iter().any(|g| has_word(g, t)) {
+        } else if tags.clone().any(|g| has_word(g, t)) {
             4.0
         } else {
             1.0
@@ -178,6 +197,33 @@ mod tests {
         assert!(tokens(r#"""' ** ()"#).is_empty());
         assert_eq!(tokens(&"a".repeat(10_000)).len(), 1);
         assert_eq!(tokens(&"ab ".repeat(10_000)).len(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn words_match_where_they_start_and_plurals_find_singulars() {
+        assert!(has_word("customer orders", "cust"));
+        assert!(has_word("customer orders", "order"));
+        assert!(has_word("daily order", "orders"), "stem of a plural");
+        assert!(has_word("web-sessions (eu)", "sessions"));
+        assert!(has_word("sub customer", "customer"));
+        assert!(
+            !has_word("subcustomer", "customer"),
+            "only where a word starts"
+        );
+        assert!(!has_word("customer", "customers2"));
+        assert!(!has_word("bus", "bus2"));
+        assert!(has_word("the bus", "bus"), "short words keep their s");
+        assert!(!has_word("the bu", "bus"));
+        assert!(has_word("café crème", "crè"));
+        assert!(!has_word("", "a"));
+        assert_eq!(
+            relevance("orders", "", [].into_iter(), &tokens("order")),
+            relevance("order", "", [].into_iter(), &tokens("order")),
+        );
+        assert!(
+            relevance("", "", ["gdpr"].into_iter(), &tokens("gdpr"))
+                > relevance("", "", ["other"].into_iter(), &tokens("gdpr"))
+        );
     }
 
     #[test]
