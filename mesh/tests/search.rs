@@ -357,6 +357,34 @@ async fn a_change_by_another_instance_shows_within_the_refresh_interval() {
     }
 }
 
+#[tokio::test]
+async fn text_search_survives_undoing_and_redoing_the_latest_migration() {
+    use migration::{Migrator, MigratorTrait};
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let s = Searcher::default().refreshing_every(std::time::Duration::ZERO);
+        let anon = Viewer::anonymous();
+        let found = |r: SearchResults| slugs(&r).join(" ");
+        let before = found(search(db, &s, &anon, "q=orders").await);
+        assert!(!before.is_empty(), "{}", t.label);
+        Migrator::down(db, Some(1)).await.unwrap();
+        assert_eq!(
+            found(search(db, &s, &anon, "q=orders").await),
+            before,
+            "{}",
+            t.label
+        );
+        Migrator::up(db, None).await.unwrap();
+        assert_eq!(
+            found(search(db, &s, &anon, "q=orders").await),
+            before,
+            "{}",
+            t.label
+        );
+    }
+}
+
 async fn domain_slug_of(db: &DatabaseConnection, domain_id: i64) -> String {
     use sea_orm::EntityTrait;
     mesh::entity::prelude::Domain::find_by_id(domain_id)

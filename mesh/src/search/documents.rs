@@ -250,10 +250,11 @@ pub async fn write(
         }
     }
     if !sqlite {
-        // One vector over all the text (relevance is computed by `text::relevance`, not by PostgreSQL).
+        // One vector over all the text, without word positions: relevance is computed by `text::relevance`,
+        // not by PostgreSQL, and a smaller vector means fewer heap pages to visit per search.
         db.execute_unprepared(&format!(
-            "INSERT INTO search_vectors (product_id, tsv) SELECT product_id, to_tsvector('english', \
-             name || ' ' || summary || ' ' || tags || ' ' || columns || ' ' || body) \
+            "INSERT INTO search_vectors (product_id, tsv) SELECT product_id, strip(to_tsvector('english', \
+             name || ' ' || summary || ' ' || tags || ' ' || columns || ' ' || body)) \
              FROM search_documents WHERE product_id IN ({list})"
         ))
         .await?;
