@@ -2,7 +2,8 @@
 # `make bench`: Agora's figures on the release build, printed, never asserted.
 #   1. generation: `agora seed --products N` for 10k and 100k products (timed; databases kept in target/bench)
 #   2. search with facet counts at 100k products, p50/p90/p99, on SQLite and PostgreSQL
-#   3. /products under load at 10k products (wrk, 64 connections) next to a static file of the same size
+#   3. /products under load at 10k products (wrk, 64 connections) next to a static file of the same size, and
+#      again with the rendered-results cache off
 #   4. a product page whose schema has 1,000 properties (render time, one connection)
 #   5. /governance and one domain's page at 100 domains x 1,000 products, p50/p95/p99
 # Knobs: BENCH_SECONDS (per load run, default 15), BENCH_FRESH=1 (regenerate the databases),
@@ -78,11 +79,11 @@ if [ -n "$PG_100K" ]; then $SEARCH_BIN "$PG_100K" 25; fi
 
 # Serves a database on a free port until the script ends.
 SERVER=""
-serve() { # url
+serve() { # url [VAR=value ...]
   stop
   local port
   port=$(scripts/free-port.sh)
-  DATABASE_URL=$1 AGORA_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  env "${@:2}" DATABASE_URL=$1 AGORA_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     AGORA_JOB_INTERVAL_SECONDS=86400 $BIN serve >"$DIR/server.log" 2>&1 &
   SERVER=$!
   BASE=http://127.0.0.1:$port
@@ -127,6 +128,10 @@ echo "  /products is $size bytes; the static copy is served from the same server
 load "/products (search page, first 24 of 10k)" 64 "$BASE/products"
 load "/products?q=customer&pii=yes" 64 "$BASE/products?q=customer&pii=yes"
 load "static file of the same size (the ceiling)" 64 "$BASE/bench/products-static.html"
+say "the same pages rendered for every request (AGORA_SEARCH_CACHE_MB=0: no rendered results are reused)"
+serve "$LITE_10K" AGORA_SEARCH_CACHE_MB=0
+load "/products, rendered every time" 64 "$BASE/products"
+load "/products?q=customer&pii=yes, rendered every time" 64 "$BASE/products?q=customer&pii=yes"
 
 say "a product page whose schema has 1,000 properties (one connection: the render time)"
 schema=$(curl -fs "$BASE/products/sales/customer-orders/schema" | wc -c)
