@@ -2,8 +2,8 @@
 //! JavaScript the search box is a GET form and facets are links; once hydrated it searches as you type.
 //!
 //! The results (facets, cards, pager) are links and text only, so the server renders them to markup
-//! ([`results_html`]) that the page shows as it is: the browser needs neither their data nor their code to
-//! hydrate them, and a search as you type fetches the next page of results already rendered.
+//! (`components::search_results`) that the page shows as it is: the browser needs neither their data nor
+//! their code to hydrate them, and a search as you type fetches the next page of results already rendered.
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
