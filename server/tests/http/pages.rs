@@ -20,6 +20,12 @@ async fn the_marketplace_lists_seeded_products_as_cards() {
         // The page hydrates: the wasm loader and the stylesheet are referenced.
         assert!(html.contains("/pkg/agora.js"), "hydration script");
         assert!(html.contains("/pkg/agora.css"), "stylesheet");
+        // The results are sent once, as markup: the hydration data does not repeat them.
+        let data = html
+            .find("__RESOLVED_RESOURCES[")
+            .map(|at| &html[at..])
+            .expect("hydration data");
+        assert!(!data.contains("Campaign Performance"), "{}", app.label());
     }
 }
 
@@ -217,11 +223,21 @@ async fn search_pages_answer_every_query() {
             "/products?q=orders&domain=sales&domain=nope&page=999",
             "/products?sort=newest&status=retired",
             "/products?q=revnue",
+            "/products?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&tag=%22%3E%3Cimg%20src%3Dx%3E",
         ] {
             let (status, html) = app.get_text(path).await;
             assert_eq!(status, 200, "{}: {path}", app.label());
             assert!(html.contains(r#"data-testid="result-count""#), "{path}");
         }
+        // Words and facet values from the URL come back escaped, in text and in links.
+        let (_, html) = app
+            .get_text(
+                "/products?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&tag=%22%3E%3Cimg%20src%3Dx%3E",
+            )
+            .await;
+        assert!(!html.contains("<script>alert"), "{}", app.label());
+        assert!(!html.contains("<img src=x>"), "{}", app.label());
+        assert!(html.contains("&lt;script&gt;alert(1)"), "{}", app.label());
         let (_, html) = app.get_text("/products?q=revnue").await;
         assert!(html.contains("Did you mean"), "{}", app.label());
         let (_, html) = app.get_text("/products?q=ledger").await;
