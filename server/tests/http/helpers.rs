@@ -26,7 +26,16 @@ impl TestApp {
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let response = self.get(path).await;
+        self.get_text_as(&self.client, path).await
+    }
+
+    /// A GET with another client (e.g. one signed in by [`TestApp::client_as`]): status and body.
+    pub async fn get_text_as(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let response = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }

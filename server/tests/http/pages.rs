@@ -53,14 +53,7 @@ async fn marketplace_results_follow_every_change_and_keep_drafts_with_their_team
             app.label()
         );
         let admin = app.client_as(ADMIN).await;
-        let as_admin = admin
-            .get(app.url(url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, as_admin) = app.get_text_as(&admin, url).await;
         assert!(
             as_admin.contains("data-product=\"budget-plan-2027\""),
             "{}: an admin finds the draft",

@@ -311,20 +311,13 @@ async fn the_product_tabs_show_schema_sla_quality_ports_and_versions() {
         let (status, _) = app.get_text(&format!("{base}/edit")).await;
         assert_eq!(status, 401, "editing needs sign-in");
         let outsider = app.client_as(CONSUMER).await;
-        let refused = outsider
-            .get(app.url(&format!("{base}/edit")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), 403);
+        let (status, _) = app.get_text_as(&outsider, &format!("{base}/edit")).await;
+        assert_eq!(status, 403);
         let owner = app.client_as(OWNER).await;
-        let edit = owner
-            .get(app.url("/products/marketing/campaign-performance/edit"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(edit.status(), 200);
-        let html = edit.text().await.unwrap();
+        let (status, html) = app
+            .get_text_as(&owner, "/products/marketing/campaign-performance/edit")
+            .await;
+        assert_eq!(status, 200);
         assert!(
             html.contains("data-testid=\"publish\"")
                 && html.contains("id: marketing-campaign-performance")

@@ -151,41 +151,24 @@ async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
 async fn the_inbox_subscriptions_and_subscribe_pages() {
     for app in apps().await {
         let dan = app.client_as(OWNER).await;
-        let inbox = dan
-            .get(app.url("/inbox"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, inbox) = app.get_text_as(&dan, "/inbox").await;
         assert!(
             inbox.contains("Prioritise tickets of at-risk customers"),
             "{}: the seeded request waits for Dan",
             app.label()
         );
         let ana = app.client_as(CONSUMER).await;
-        let mine = ana
-            .get(app.url("/subscriptions"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, mine) = app.get_text_as(&ana, "/subscriptions").await;
         assert!(
             mine.contains("Returns") && mine.contains("data-status=\"approved\""),
             "{}",
             app.label()
         );
         assert!(mine.contains("data-status=\"requested\""));
-        let subscribe = ana
-            .get(app.url("/products/sales/customer-orders/subscribe"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(subscribe.status(), 200);
-        let html = subscribe.text().await.unwrap();
+        let (status, html) = app
+            .get_text_as(&ana, "/products/sales/customer-orders/subscribe")
+            .await;
+        assert_eq!(status, 200);
         assert!(html.contains("Request access to Customer Orders") && html.contains("CX Insights"));
         let (_, page) = app.get_text("/products/sales/customer-orders/ports").await;
         assert!(page.contains("Daily Revenue"), "downstream lineage");
