@@ -13,6 +13,7 @@ mod m20261126_000006_search;
 mod m20261127_000007_compliance_rollups;
 mod m20261127_000008_search_vectors;
 mod m20261130_000009_stripped_search_vectors;
+mod m20261130_000010_listed_scores_index;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_compliance_rollups::Migration),
             Box::new(m20261127_000008_search_vectors::Migration),
             Box::new(m20261130_000009_stripped_search_vectors::Migration),
+            Box::new(m20261130_000010_listed_scores_index::Migration),
         ]
     }
 }
