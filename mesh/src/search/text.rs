@@ -45,22 +45,25 @@ fn word_matches(word: &str, tokens: &[String]) -> bool {
     tokens.iter().any(|t| lower_word_matches(&word, t))
 }
 
-/// Whether an already lowercased word matches one lowercased token: the token is a prefix of it, or, for
-/// "orders" finding "order", the token's stemmed form is.
+/// Whether an already lowercased word matches one lowercased token: the token's stem is a prefix of it (a word
+/// starting with the token starts with its stem too).
 fn lower_word_matches(word: &str, token: &str) -> bool {
-    word.starts_with(token)
-        || (token.len() > 3 && token.ends_with('s') && word.starts_with(&token[..token.len() - 1]))
+    word.starts_with(stem(token))
+}
+
+/// A token without the plural `s` of a word longer than three letters, so "orders" finds "order".
+fn stem(token: &str) -> &str {
+    if token.len() > 3 && token.ends_with('s') {
+        &token[..token.len() - 1]
+    } else {
+        token
+    }
 }
 
 /// Whether a word of an already lowercased text matches a token as [`lower_word_matches`] says: the text has
 /// the token (or its stem) where a word starts. Found by substring search, which rules out most texts at once.
 fn has_word(lowercased_text: &str, token: &str) -> bool {
-    // A word starting with the token also starts with its stem, so the stem alone decides.
-    let needle = if token.len() > 3 && token.ends_with('s') {
-        &token[..token.len() - 1]
-    } else {
-        token
-    };
+    let needle = stem(token);
     if needle.is_empty() {
         return lowercased_text.contains(char::is_alphanumeric);
     }
