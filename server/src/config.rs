@@ -147,18 +147,47 @@ impl Config {
             reminder_days: number(&get, "AGORA_EXPIRY_REMINDER_DAYS", 14)?,
             job_interval_seconds: number(&get, "AGORA_JOB_INTERVAL_SECONDS", 60)?,
             search_refresh_ms: number(&get, "AGORA_SEARCH_REFRESH_MS", 1000)?,
-            search_cache_mb: match get("AGORA_SEARCH_CACHE_MB").as_deref().map(str::trim) {
-                Some("0") => 0,
-                _ => number(&get, "AGORA_SEARCH_CACHE_MB", 16)?,
-            },
+            search_cache_mb: number_or_zero(&get, "AGORA_SEARCH_CACHE_MB", 16)?,
         })
     }
 }
 
+/// A positive number, or `default` when unset.
 fn number<T: std::str::FromStr + PartialOrd + Default + Copy>(
     get: &impl Fn(&str) -> Option<String>,
     key: &str,
     default: T,
+) -> Result<T, ConfigError> {
+    parsed(
+        get,
+        key,
+        default,
+        |n| *n > T::default(),
+        "a positive number",
+    )
+}
+
+/// A number of 0 or more (0 switches something off), or `default` when unset.
+fn number_or_zero<T: std::str::FromStr + PartialOrd + Default + Copy>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    parsed(
+        get,
+        key,
+        default,
+        |n| *n >= T::default(),
+        "0 or a positive number",
+    )
+}
+
+fn parsed<T: std::str::FromStr + Copy>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: T,
+    valid: impl Fn(&T) -> bool,
+    what: &str,
 ) -> Result<T, ConfigError> {
     match get(key) {
         None => Ok(default),
@@ -166,8 +195,8 @@ fn number<T: std::str::FromStr + PartialOrd + Default + Copy>(
             .trim()
             .parse::<T>()
             .ok()
-            .filter(|n| *n > T::default())
-            .ok_or_else(|| ConfigError(format!("{key} `{v}` must be a positive number"))),
+            .filter(valid)
+            .ok_or_else(|| ConfigError(format!("{key} `{v}` must be {what}"))),
     }
 }
 
@@ -321,6 +350,23 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "AGORA_LOG_FORMAT `xml` must be pretty or json"
+        );
+    }
+
+    #[test]
+    fn counts_that_switch_something_off_take_zero() {
+        assert_eq!(config(&[]).unwrap().search_cache_mb, 16);
+        let c = config(&[("AGORA_SEARCH_CACHE_MB", " 0 ")]).unwrap();
+        assert_eq!(c.search_cache_mb, 0);
+        let err = config(&[("AGORA_SEARCH_CACHE_MB", "-1")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_SEARCH_CACHE_MB `-1` must be 0 or a positive number"
+        );
+        let err = config(&[("AGORA_SEARCH_REFRESH_MS", "0")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_SEARCH_REFRESH_MS `0` must be a positive number"
         );
     }
 

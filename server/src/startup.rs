@@ -135,7 +135,9 @@ impl Application {
             site: Arc::new(site),
             search: mesh::search::Searcher::default()
                 .refreshing_every(std::time::Duration::from_millis(config.search_refresh_ms)),
-            search_pages: app::ssr::RenderedSearches::with_capacity(config.search_cache_mb << 20),
+            search_pages: app::ssr::RenderedSearches::with_capacity(
+                config.search_cache_mb.saturating_mul(1 << 20),
+            ),
         };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
         crate::jobs::spawn(
