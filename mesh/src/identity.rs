@@ -4,6 +4,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
+use crate::secrets;
 
 /// What a provider told us about the person who signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,14 +14,44 @@ pub struct ExternalIdentity {
     /// The provider's stable id for the person (OIDC `sub`, GitHub user id).
     pub subject: String,
     pub email: Option<String>,
-    /// Only a verified email may link an existing Agora user to a new identity.
+    /// Whether the provider verified `email`. An unverified email is a claim anyone can make: it never gives
+    /// a user that email, never links to the user holding it and never matches an admin email.
     pub email_verified: bool,
     pub name: Option<String>,
     pub avatar_url: Option<String>,
 }
 
-/// Finds the user behind an identity, linking or creating one on first sign-in. Emails listed in
-/// `admin_emails` become administrators. Name and avatar follow the provider.
+/// Where the placeholder addresses of users made from unverified identities live. `.invalid` (RFC 2606) is
+/// nobody's mailbox, so no provider can ever verify one of them.
+const PLACEHOLDER_DOMAIN: &str = "unverified.agora.invalid";
+
+impl ExternalIdentity {
+    /// The email this identity proves: shared, well-formed and verified by the provider.
+    fn verified_email(&self) -> Option<String> {
+        if !self.email_verified {
+            return None;
+        }
+        self.email
+            .as_deref()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| e.contains('@') && !e.ends_with(".invalid"))
+    }
+
+    /// The address a user made from this identity holds while no verified email is known: unique per
+    /// identity, never equal to a real address, so nothing that matches emails can find it by accident.
+    fn placeholder_email(&self) -> String {
+        let digest = secrets::hash(&format!("{}\n{}", self.provider, self.subject));
+        format!("unverified-{}@{PLACEHOLDER_DOMAIN}", &digest[..20])
+    }
+}
+
+/// Finds the user behind an identity, linking or creating one on first sign-in. Name and avatar follow the
+/// provider.
+///
+/// Emails are claims of the provider, so only a verified one counts: it links a new identity to the user who
+/// holds that email (verified) or creates a user holding it. An identity without a verified email gets a user
+/// of its own with a placeholder address, which later learns the email when this identity signs in with it
+/// verified and nobody holds it yet. A verified email in `admin_emails` makes its user an administrator.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     ext: &ExternalIdentity,
@@ -32,38 +63,57 @@ pub async fn sign_in(
         .filter(identity::Column::Subject.eq(ext.subject.as_str()))
         .one(db)
         .await?;
+    let verified_email = ext.verified_email();
+    let mut claim = None;
     let user = match linked {
-        Some(link) => User::find_by_id(link.user_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::not_found("user"))?,
-        None => {
-            let email = ext
-                .email
-                .as_deref()
-                .map(|e| e.trim().to_lowercase())
-                .filter(|e| e.contains('@'))
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "email",
-                        "the sign-in provider did not share an email address; allow the email scope",
-                    )
-                })?;
-            let existing = User::find()
-                .filter(user::Column::Email.eq(email.as_str()))
+        Some(link) => {
+            let user = User::find_by_id(link.user_id)
                 .one(db)
-                .await?;
-            let user = match existing {
-                Some(user) if ext.email_verified => user,
-                Some(_) => {
-                    return Err(Error::Conflict(format!(
-                        "{email} already has an Agora account; the provider must verify the email to link it"
-                    )))
+                .await?
+                .ok_or_else(|| Error::not_found("user"))?;
+            if let Some(email) = verified_email.filter(|_| !user.email_verified) {
+                if User::find()
+                    .filter(user::Column::Email.eq(email.as_str()))
+                    .one(db)
+                    .await?
+                    .is_none()
+                {
+                    claim = Some(email);
                 }
+            }
+            user
+        }
+        None => {
+            if !ext.email.as_deref().is_some_and(|e| e.contains('@')) {
+                return Err(Error::invalid(
+                    "email",
+                    "the sign-in provider did not share an email address; allow the email scope",
+                ));
+            }
+            let existing = match &verified_email {
+                Some(email) => {
+                    User::find()
+                        .filter(user::Column::Email.eq(email.as_str()))
+                        .filter(user::Column::EmailVerified.eq(true))
+                        .one(db)
+                        .await?
+                }
+                None => None,
+            };
+            let user = match existing {
+                Some(user) => user,
                 None => {
+                    let email_verified = verified_email.is_some();
+                    let name = ext
+                        .name
+                        .clone()
+                        .filter(|n| !n.trim().is_empty())
+                        .or_else(|| verified_email.clone())
+                        .unwrap_or_else(|| "Unverified account".to_owned());
                     user::ActiveModel {
-                        name: Set(ext.name.clone().unwrap_or_else(|| email.clone())),
-                        email: Set(email),
+                        name: Set(name),
+                        email: Set(verified_email.unwrap_or_else(|| ext.placeholder_email())),
+                        email_verified: Set(email_verified),
                         avatar_url: Set(ext.avatar_url.clone()),
                         is_admin: Set(false),
                         is_steward: Set(false),
@@ -87,10 +137,17 @@ pub async fn sign_in(
             user
         }
     };
-    let make_admin = admin_emails
-        .iter()
-        .any(|a| a.trim().eq_ignore_ascii_case(&user.email));
+    let email_verified = user.email_verified || claim.is_some();
+    let email = claim.clone().unwrap_or_else(|| user.email.clone());
+    let make_admin = email_verified
+        && admin_emails
+            .iter()
+            .any(|a| a.trim().eq_ignore_ascii_case(&email));
     let mut active: user::ActiveModel = user.into();
+    if let Some(email) = claim {
+        active.email = Set(email);
+        active.email_verified = Set(true);
+    }
     if let Some(name) = ext.name.clone().filter(|n| !n.trim().is_empty()) {
         active.name = Set(name);
     }
@@ -104,10 +161,11 @@ pub async fn sign_in(
     Ok(active.update(db).await?)
 }
 
-/// A user by email (demo sign-in, CLI).
+/// A user by verified email (sign-in linking, demo sign-in, CLI).
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<user::Model> {
     User::find()
         .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(user::Column::EmailVerified.eq(true))
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found(format!("user {email}")))

@@ -14,6 +14,7 @@ mod m20261127_000007_compliance_rollups;
 mod m20261127_000008_search_vectors;
 mod m20261130_000009_stripped_search_vectors;
 mod m20261130_000010_listed_scores_index;
+mod m20261201_000011_users_email_verified;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_search_vectors::Migration),
             Box::new(m20261130_000009_stripped_search_vectors::Migration),
             Box::new(m20261130_000010_listed_scores_index::Migration),
+            Box::new(m20261201_000011_users_email_verified::Migration),
         ]
     }
 }

@@ -7,6 +7,9 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub email: String,
+    /// The provider verified `email`. A user made from an unverified identity holds a placeholder
+    /// address under `.invalid` and `false` here; only verified emails are matched (linking, admins, teams).
+    pub email_verified: bool,
     pub name: String,
     pub avatar_url: Option<String>,
     pub is_admin: bool,

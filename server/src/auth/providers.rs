@@ -34,6 +34,22 @@ pub enum SignInError {
     Invalid(String),
 }
 
+impl SignInError {
+    /// What `/login` shows: our words only. The details (which may carry the provider's own
+    /// `error_description`) go to the log.
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            SignInError::Unreachable(_) => {
+                "the sign-in provider could not be reached; try again shortly"
+            }
+            SignInError::Refused(_) => "the sign-in provider refused the login; start it again",
+            SignInError::Invalid(_) => {
+                "the sign-in provider's answer did not verify; start the sign-in again"
+            }
+        }
+    }
+}
+
 pub struct Providers {
     configs: Vec<ProviderConfig>,
     redirect_base: String,

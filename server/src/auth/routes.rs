@@ -16,12 +16,65 @@ use crate::state::AppState;
 
 const LOGIN_TTL_MINUTES: i64 = 10;
 
-/// Only same-site paths are followed after sign-in (no open redirect).
-pub fn safe_return_to(path: Option<&str>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/".to_owned(),
+/// Where the browser goes after signing in: a path on our own public origin, else `/` (no open redirect).
+///
+/// The value must be a path; it is resolved against `public_origin` the way a browser resolves a `Location`
+/// and kept only when the result stays on that origin. Control characters and backslashes are refused
+/// outright, also percent-encoded: browsers drop tabs and newlines before resolving (`/<TAB>/evil.example`
+/// becomes `//evil.example`, another host) and read `\` as `/`. The answer is the resolved URL's own path,
+/// query and fragment, so what is checked is what is sent. Every reader of `return_to` goes through here.
+pub fn safe_return_to(public_origin: &str, return_to: Option<&str>) -> String {
+    const HOME: &str = "/";
+    let (Some(raw), Ok(base)) = (return_to, url::Url::parse(public_origin)) else {
+        return HOME.to_owned();
+    };
+    let decoded = urlencoding::decode_binary(raw.as_bytes());
+    let suspicious = |bytes: &[u8]| {
+        bytes.starts_with(b"//") || bytes.iter().any(|b| b.is_ascii_control() || *b == b'\\')
+    };
+    if !raw.starts_with('/') || suspicious(raw.as_bytes()) || suspicious(&decoded) {
+        return HOME.to_owned();
     }
+    match base.join(raw) {
+        Ok(target) if target.origin() == base.origin() => {
+            let path = &target[url::Position::BeforePath..];
+            if path.starts_with('/') && !path.starts_with("//") {
+                path.to_owned()
+            } else {
+                HOME.to_owned()
+            }
+        }
+        _ => HOME.to_owned(),
+    }
+}
+
+/// What `/login` says when the provider answers the authorization request with an error (RFC 6749
+/// 4.1.2.1, OpenID Connect Core 3.1.2.6). The provider's own `error_description` is only logged: it is text
+/// from outside that would otherwise appear on our page as if we had written it.
+fn provider_error_message(code: &str) -> &'static str {
+    match code {
+        "access_denied" => "the sign-in was cancelled or the provider denied access",
+        "login_required"
+        | "interaction_required"
+        | "consent_required"
+        | "account_selection_required" => {
+            "the provider needs you to sign in or give consent there first; start the sign-in again"
+        }
+        "temporarily_unavailable" | "server_error" => {
+            "the sign-in provider is unavailable right now; try again shortly"
+        }
+        "invalid_request" | "unauthorized_client" | "unsupported_response_type" | "invalid_scope"
+        | "invalid_request_uri" | "invalid_request_object" | "request_not_supported"
+        | "request_uri_not_supported" | "registration_not_supported" => {
+            "the sign-in provider refused Agora's request; ask an administrator to check the provider settings"
+        }
+        _ => "the sign-in provider could not complete the sign-in; start it again",
+    }
+}
+
+/// Text from outside, shortened for the log (the `?` formatting there escapes control characters).
+fn for_log(text: &str) -> String {
+    text.chars().take(300).collect()
 }
 
 fn see_other(location: &str) -> Response {
@@ -78,7 +131,7 @@ pub async fn start(
         Ok(a) => a,
         Err(err) => {
             tracing::warn!(provider = %provider_id, error = %err, "sign-in could not start");
-            return to_login_with_error(&err.to_string());
+            return to_login_with_error(err.public_message());
         }
     };
     let db = &state.ctx.db;
@@ -95,7 +148,10 @@ pub async fn start(
         provider: Set(provider.id.clone()),
         pkce_verifier: Set(authorization.pkce_verifier.clone()),
         nonce: Set(authorization.nonce.clone()),
-        return_to: Set(safe_return_to(form.return_to.as_deref())),
+        return_to: Set(safe_return_to(
+            &auth.public_origin,
+            form.return_to.as_deref(),
+        )),
         created_at: Set(Utc::now()),
     }
     .insert(db)
@@ -139,10 +195,13 @@ pub async fn callback(
         response
     };
     if let Some(error) = query.error {
-        return fail(&format!(
-            "the provider said: {}",
-            query.error_description.unwrap_or(error)
-        ));
+        tracing::warn!(
+            provider = %provider_id,
+            error = ?for_log(&error),
+            description = ?query.error_description.as_deref().map(for_log),
+            "the provider answered the sign-in with an error"
+        );
+        return fail(provider_error_message(&error));
     }
     let (Some(code), Some(returned_state)) = (query.code, query.state) else {
         return fail("the provider's answer had no code or state; start the sign-in again");
@@ -185,8 +244,8 @@ pub async fn callback(
     {
         Ok(identity) => identity,
         Err(err) => {
-            tracing::warn!(provider = %provider_id, error = %err, "sign-in rejected");
-            return fail(&err.to_string());
+            tracing::warn!(provider = %provider_id, error = ?for_log(&err.to_string()), "sign-in rejected");
+            return fail(err.public_message());
         }
     };
     let user = match mesh::identity::sign_in(db, &identity, &auth.admin_emails).await {
@@ -205,7 +264,8 @@ pub async fn callback(
             return fail("sign-in is unavailable right now; try again shortly");
         }
     };
-    let mut response = start_session(&state, user.id, &headers, &stored.return_to).await;
+    let return_to = safe_return_to(&auth.public_origin, Some(&stored.return_to));
+    let mut response = start_session(&state, user.id, &headers, &return_to).await;
     response
         .headers_mut()
         .append(header::SET_COOKIE, clear_login);
@@ -278,7 +338,7 @@ pub async fn demo(
         &state,
         user.id,
         &headers,
-        &safe_return_to(form.return_to.as_deref()),
+        &safe_return_to(&auth.public_origin, form.return_to.as_deref()),
     )
     .await
 }
@@ -299,19 +359,57 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 #[cfg(test)]
 mod tests {
-    use super::safe_return_to;
+    use super::{provider_error_message, safe_return_to};
+
+    const ORIGIN: &str = "https://agora.example.com";
 
     #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(safe_return_to(Some("/products?q=x")), "/products?q=x");
+    fn only_paths_on_the_public_origin_are_followed() {
+        for (good, kept) in [
+            ("/products?q=x", "/products?q=x"),
+            ("/products/orders#ports", "/products/orders#ports"),
+            ("/a/../b", "/b"),
+            ("/", "/"),
+        ] {
+            assert_eq!(safe_return_to(ORIGIN, Some(good)), kept, "{good}");
+        }
         for bad in [
             "https://evil.example",
+            "https://agora.example.com/products",
             "//evil.example",
             "/\\evil",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{0}/x",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%5C/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/.//evil.example",
             "javascript:alert(1)",
+            "products",
+            "",
         ] {
-            assert_eq!(safe_return_to(Some(bad)), "/", "{bad}");
+            assert_eq!(safe_return_to(ORIGIN, Some(bad)), "/", "{bad:?}");
         }
-        assert_eq!(safe_return_to(None), "/");
+        assert_eq!(safe_return_to(ORIGIN, None), "/");
+    }
+
+    #[test]
+    fn provider_errors_are_told_in_our_words() {
+        assert_eq!(
+            provider_error_message("access_denied"),
+            "the sign-in was cancelled or the provider denied access"
+        );
+        assert_eq!(
+            provider_error_message("<script>call +1 555</script>"),
+            provider_error_message("something_new"),
+            "unknown codes get the generic message"
+        );
     }
 }

@@ -6,14 +6,18 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use crate::helpers::{browser, spawn_app, spawn_app_with, TestApp, ADMIN, CONSUMER, STEWARD};
 use crate::oidc::OidcServer;
 
-async fn app_with_oidc(db: TestDb, oidc: &OidcServer, extra: &[(&str, &str)]) -> TestApp {
+pub(crate) async fn app_with_oidc(
+    db: TestDb,
+    oidc: &OidcServer,
+    extra: &[(&str, &str)],
+) -> TestApp {
     let env = oidc.env();
     let mut pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     pairs.extend_from_slice(extra);
     spawn_app_with(db, &pairs).await
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")
@@ -21,7 +25,7 @@ fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-fn sets_session_cookie(response: &reqwest::Response) -> bool {
+pub(crate) fn sets_session_cookie(response: &reqwest::Response) -> bool {
     response.headers().get_all("set-cookie").iter().any(|v| {
         let v = v.to_str().unwrap();
         v.starts_with("agora_session=") && !v.starts_with("agora_session=;")
@@ -30,9 +34,19 @@ fn sets_session_cookie(response: &reqwest::Response) -> bool {
 
 /// Starts a sign-in with `provider` and follows the provider's redirect; returns the callback URL.
 async fn begin(app: &TestApp, client: &reqwest::Client, provider: &str) -> String {
+    begin_with(app, client, provider, "/products").await
+}
+
+/// [`begin`] with the page to return to after signing in.
+pub(crate) async fn begin_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    provider: &str,
+    return_to: &str,
+) -> String {
     let start = client
         .post(app.url(&format!("/auth/{provider}/start")))
-        .form(&[("return_to", "/products")])
+        .form(&[("return_to", return_to)])
         .send()
         .await
         .unwrap();
@@ -57,7 +71,7 @@ async fn begin(app: &TestApp, client: &reqwest::Client, provider: &str) -> Strin
     callback
 }
 
-async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+pub(crate) async fn whoami(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
     app.call(client, "whoami", &[]).await.1
 }
 

@@ -9,4 +9,5 @@ mod helpers;
 mod oidc;
 mod pages;
 mod products;
+mod sign_in;
 mod subscriptions;
