@@ -107,6 +107,12 @@ impl Viewer {
         status != ProductStatus::Draft || self.is_admin || self.is_member_of(owner_team_id)
     }
 
+    /// What other products may point the viewer to (a deprecation's replacement): a listed product
+    /// (published or deprecated) the viewer sees; never a draft, never a retired product.
+    pub fn may_point_to_product(&self, status: ProductStatus, owner_team_id: i64) -> bool {
+        status.listed_by_default() && self.may_see_product(status, owner_team_id)
+    }
+
     /// Members of the owning team edit a product (and admins, who run the platform).
     pub fn may_edit_product(&self, owner_team_id: i64) -> bool {
         self.has_scope(Scope::Write) && (self.is_admin || self.is_member_of(owner_team_id))
@@ -205,6 +211,21 @@ mod tests {
         assert!(!member_of(7).may_see_product(ProductStatus::Draft, 8));
         assert!(Viewer::anonymous().may_see_product(ProductStatus::Published, 8));
         assert!(!Viewer::anonymous().may_see_product(ProductStatus::Draft, 8));
+    }
+
+    #[test]
+    fn only_listed_products_are_pointed_to() {
+        let admin = Viewer {
+            user_id: Some(2),
+            is_admin: true,
+            ..Default::default()
+        };
+        for viewer in [member_of(7), admin] {
+            assert!(viewer.may_point_to_product(ProductStatus::Published, 8));
+            assert!(viewer.may_point_to_product(ProductStatus::Deprecated, 8));
+            assert!(!viewer.may_point_to_product(ProductStatus::Draft, 7));
+            assert!(!viewer.may_point_to_product(ProductStatus::Retired, 7));
+        }
     }
 
     #[test]

@@ -305,7 +305,7 @@ pub async fn product_page(
         })
         .collect();
     let replacement = match replacement_id {
-        Some(id) => product_ref(db, id).await?,
+        Some(id) => product_ref(db, viewer, id).await?,
         None => None,
     };
     Ok(ProductPage {
@@ -321,8 +321,17 @@ pub async fn product_page(
     })
 }
 
-async fn product_ref(db: &impl ConnectionTrait, id: i64) -> Result<Option<ProductRef>> {
-    let Some(product) = DataProduct::find_by_id(id).one(db).await? else {
+/// A link to another product, if the viewer may see it (a draft of another team is not named).
+async fn product_ref(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<ProductRef>> {
+    let Some(product) = DataProduct::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| viewer.may_see_product(p.status, p.owner_team_id))
+    else {
         return Ok(None);
     };
     let domain = Domain::find_by_id(product.domain_id)

@@ -574,6 +574,11 @@ pub async fn edit_terms(
     } else {
         map.insert("support".into(), Value::Array(support));
     }
+    errors.extend(
+        odcs::link_problems_dotted(&doc)
+            .into_iter()
+            .map(|p| FieldError::new(p.path, p.message)),
+    );
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }

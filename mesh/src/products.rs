@@ -395,7 +395,9 @@ pub async fn deprecate(
                     }
                     None => None,
                 };
-                match found {
+                // Only a listed product the editor sees may replace; anything else reads as missing, so the
+                // answer does not tell whether another team's draft (or a retired product) has that name.
+                match found.filter(|f| viewer.may_point_to_product(f.status, f.owner_team_id)) {
                     Some(f) if f.id == product.id => {
                         errors.push(FieldError::new(
                             "replacement",

@@ -868,6 +868,39 @@ pub async fn announce_breaking_change(
     Ok(())
 }
 
+/// Lists name the consuming product only where the viewer may see it: a producer is not shown another
+/// team's draft (the same rule as lineage and the marketplace).
+async fn hide_unseen_consumers(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    views: &mut [SubscriptionView],
+) -> Result<()> {
+    let ids: Vec<i64> = views
+        .iter()
+        .filter_map(|v| v.sub.consumer_product_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let visible: std::collections::HashSet<i64> = DataProduct::find()
+        .filter(data_product::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| viewer.may_see_product(p.status, p.owner_team_id))
+        .map(|p| p.id)
+        .collect();
+    for v in views {
+        if v.sub
+            .consumer_product_id
+            .is_some_and(|id| !visible.contains(&id))
+        {
+            v.consumer_product = None;
+        }
+    }
+    Ok(())
+}
+
 /// The viewer's teams' subscriptions, newest first.
 pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<SubscriptionView>> {
     viewer.require_user()?;
@@ -880,6 +913,7 @@ pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<Subs
     for s in subs {
         out.push(view_of(db, s).await?);
     }
+    hide_unseen_consumers(db, viewer, &mut out).await?;
     Ok(out)
 }
 
@@ -914,6 +948,8 @@ pub async fn producer_view(
             active.push(v);
         }
     }
+    hide_unseen_consumers(db, viewer, &mut pending).await?;
+    hide_unseen_consumers(db, viewer, &mut active).await?;
     Ok((pending, active))
 }
 
@@ -935,9 +971,11 @@ pub struct LineageLink {
     pub port: String,
 }
 
-/// Upstream (the products this one consumes) and downstream (the products consuming this one).
+/// Upstream (the products this one consumes) and downstream (the products consuming this one), as the viewer
+/// may see them: another team's draft at either end of an edge is left out, so lineage never names it.
 pub async fn lineage(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     product_id: i64,
 ) -> Result<(Vec<LineageLink>, Vec<LineageLink>)> {
     let upstream_subs = Subscription::find()
@@ -952,10 +990,12 @@ pub async fn lineage(
         .all(db)
         .await?;
     let link = |product_id: i64, port_id: i64| async move {
-        let p = DataProduct::find_by_id(product_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::not_found("data product"))?;
+        let Some(p) = DataProduct::find_by_id(product_id).one(db).await? else {
+            return Ok(None);
+        };
+        if !viewer.may_see_product(p.status, p.owner_team_id) {
+            return Ok(None);
+        }
         let d = Domain::find_by_id(p.domain_id)
             .one(db)
             .await?
@@ -966,21 +1006,21 @@ pub async fn lineage(
             .await?
             .map(|p| p.name)
             .unwrap_or_default();
-        Ok::<_, Error>(LineageLink {
+        Ok::<_, Error>(Some(LineageLink {
             domain: d,
             slug: p.slug,
             name: p.name,
             port,
-        })
+        }))
     };
     let mut up = Vec::new();
     for s in upstream_subs {
-        up.push(link(s.product_id, s.port_id).await?);
+        up.extend(link(s.product_id, s.port_id).await?);
     }
     let mut down = Vec::new();
     for s in downstream_subs {
         if let Some(consumer) = s.consumer_product_id {
-            down.push(link(consumer, s.port_id).await?);
+            down.extend(link(consumer, s.port_id).await?);
         }
     }
     Ok((up, down))

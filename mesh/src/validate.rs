@@ -36,6 +36,30 @@ pub fn slugify(name: &str) -> String {
     out
 }
 
+/// URL schemes a link people click may use: web pages and email. Anything else (`javascript:`, `data:`,
+/// `vbscript:`, chat-client schemes...) is refused where it comes in and shown as text where it is shown.
+/// Chat channels are reached through their https addresses (`https://corp.slack.com/archives/...`), as in the
+/// ODCS examples.
+pub const LINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// A link a person may follow: an absolute `http`, `https` or `mailto` URL.
+pub fn link(value: &str) -> Result<(), String> {
+    let refused = || {
+        format!(
+            "`{}` is not a web or email link: use an https://, http:// or mailto: address",
+            value.chars().take(80).collect::<String>()
+        )
+    };
+    let url = url::Url::parse(value.trim()).map_err(|_| refused())?;
+    if !LINK_SCHEMES.contains(&url.scheme()) {
+        return Err(refused());
+    }
+    if url.scheme() != "mailto" && url.host_str().is_none_or(str::is_empty) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
 /// A semantic version `MAJOR.MINOR.PATCH` with an optional pre-release (`1.0.0-rc.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
@@ -91,6 +115,34 @@ mod tests {
         }
         assert_eq!(slugify("Customer Orders (EU)"), "customer-orders-eu");
         assert_eq!(slugify("  Ärger & Co  "), "rger-co");
+    }
+
+    #[test]
+    fn links_are_web_or_email_only() {
+        for good in [
+            "https://northwind.slack.com/archives/C01SALES",
+            "http://wiki.example/orders",
+            "mailto:finance-data@northwind.example",
+            " https://example.com ",
+        ] {
+            assert!(link(good).is_ok(), "{good} should be accepted");
+        }
+        for bad in [
+            "javascript:alert(13)",
+            "JavaScript:alert(13)",
+            " javascript:alert(13)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "slack://channel?team=T1",
+            "file:///etc/passwd",
+            "//evil.example/x",
+            "/relative/path",
+            "https://",
+            "",
+        ] {
+            assert!(link(bad).is_err(), "{bad:?} should be refused");
+        }
     }
 
     #[test]

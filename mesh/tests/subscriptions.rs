@@ -439,7 +439,9 @@ async fn approved_subscriptions_from_products_are_lineage() {
             catalog::find_product(db, &Viewer::system(), "marketing", "marketing-attribution")
                 .await
                 .unwrap();
-        let (up, down) = subscriptions::lineage(db, attribution.id).await.unwrap();
+        let (up, down) = subscriptions::lineage(db, &Viewer::system(), attribution.id)
+            .await
+            .unwrap();
         let names: Vec<&str> = up.iter().map(|l| l.slug.as_str()).collect();
         assert!(
             names.contains(&"customer-orders") && names.contains(&"web-sessions"),
@@ -450,7 +452,9 @@ async fn approved_subscriptions_from_products_are_lineage() {
         let orders = catalog::find_product(db, &Viewer::system(), "sales", "customer-orders")
             .await
             .unwrap();
-        let (_, down) = subscriptions::lineage(db, orders.id).await.unwrap();
+        let (_, down) = subscriptions::lineage(db, &Viewer::system(), orders.id)
+            .await
+            .unwrap();
         assert!(down.iter().any(|l| l.slug == "daily-revenue"));
         // A revoked edge is no longer lineage.
         let sub = Subscription::find()
@@ -462,7 +466,9 @@ async fn approved_subscriptions_from_products_are_lineage() {
         let mut active: subscription::ActiveModel = sub.into();
         active.status = Set(S::Revoked);
         active.update(db).await.unwrap();
-        let (up, _) = subscriptions::lineage(db, attribution.id).await.unwrap();
+        let (up, _) = subscriptions::lineage(db, &Viewer::system(), attribution.id)
+            .await
+            .unwrap();
         assert_eq!(up.len(), 1);
     }
 }

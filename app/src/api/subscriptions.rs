@@ -173,8 +173,9 @@ pub async fn get_unread_count() -> Result<u64, AppError> {
 pub async fn get_lineage(domain: String, product: String) -> Result<Lineage, AppError> {
     use crate::model::ProductLink;
     let ctx = crate::ssr::app_context()?;
-    let id = mesh::products::id_of(&ctx.db, &crate::ssr::viewer(), &domain, &product).await?;
-    let (up, down) = mesh::subscriptions::lineage(&ctx.db, id).await?;
+    let viewer = crate::ssr::viewer();
+    let id = mesh::products::id_of(&ctx.db, &viewer, &domain, &product).await?;
+    let (up, down) = mesh::subscriptions::lineage(&ctx.db, &viewer, id).await?;
     let map = |l: mesh::subscriptions::LineageLink| {
         (
             ProductLink {

@@ -173,12 +173,79 @@ pub fn read(yaml: &str) -> Result<Value, Vec<Problem>> {
     if !problems.is_empty() && api.starts_with("v3.0.") && problems_under(&SCHEMA_V302).is_empty() {
         problems.clear();
     }
+    problems.extend(link_problems(&doc).into_iter().map(|mut p| {
+        p.line = at(&p.path);
+        p.path = dotted(&p.path);
+        p
+    }));
     problems.sort_by_key(|p| (p.line, p.path.clone()));
     problems.dedup();
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(doc)
+}
+
+/// Links people follow from a contract (support channels and authoritative definitions, at any depth) must
+/// be web or email addresses ([`crate::validate::link`]): the schema allows any string, a `javascript:` URL
+/// included. Returned with the JSON pointer as `path`; use [`link_problems_dotted`] for readable paths.
+fn link_problems(doc: &Value) -> Vec<Problem> {
+    fn walk(value: &Value, pointer: &mut String, in_links: bool, out: &mut Vec<Problem>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    match (in_links, key.as_str(), child) {
+                        (true, "url", Value::String(url)) => {
+                            if let Err(message) = crate::validate::link(url) {
+                                out.push(Problem {
+                                    line: None,
+                                    path: pointer.clone(),
+                                    message,
+                                });
+                            }
+                        }
+                        (_, "support" | "authoritativeDefinitions", Value::Array(items)) => {
+                            for (i, item) in items.iter().enumerate() {
+                                let len = pointer.len();
+                                pointer.push_str(&format!("/{i}"));
+                                walk(item, pointer, true, out);
+                                pointer.truncate(len);
+                            }
+                        }
+                        _ => walk(child, pointer, false, out),
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(item, pointer, false, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut String::new(), false, &mut out);
+    out
+}
+
+/// The links of a document that are not web or email addresses, with dotted paths (`support[0].url`), as
+/// field errors of the contract form name them.
+pub fn link_problems_dotted(doc: &Value) -> Vec<Problem> {
+    link_problems(doc)
+        .into_iter()
+        .map(|mut p| {
+            p.path = dotted(&p.path);
+            p
+        })
+        .collect()
 }
 
 /// Validates a document (already JSON) against the v3.1.0 schema, e.g. an export.
@@ -255,6 +322,30 @@ mod tests {
                 p.message
             )
         );
+    }
+
+    #[test]
+    fn links_must_be_web_or_email_addresses() {
+        let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: x\nversion: 1.0.0\nstatus: active\nsupport:\n  - channel: help\n    url: https://corp.slack.com/archives/C1\n  - channel: xss\n    url: javascript:alert(13)\nschema:\n  - name: t\n    authoritativeDefinitions:\n      - type: businessDefinition\n        url: data:text/html,x\n";
+        let problems = read(yaml).unwrap_err();
+        let found: Vec<(Option<usize>, &str)> =
+            problems.iter().map(|p| (p.line, p.path.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some(10), "support[1].url"),
+                (Some(15), "schema[0].authoritativeDefinitions[0].url")
+            ],
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].message.contains("javascript:alert(13)"),
+            "{problems:?}"
+        );
+        let fine = yaml
+            .replace("javascript:alert(13)", "mailto:help@example.com")
+            .replace("data:text/html,x", "https://wiki.example/t");
+        assert!(read(&fine).is_ok());
     }
 
     #[test]
