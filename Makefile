@@ -11,7 +11,7 @@ export LEPTOS_OUTPUT_NAME := agora
 RELEASE_BIN := target/release/agora
 DEBUG_BIN := target/debug/agora
 
-.PHONY: run test tools tools-test build release fmt lint test-rust e2e bench watch clean-data
+.PHONY: run test tools tools-test build release fmt lint test-rust api-fuzz e2e bench watch clean-data
 
 ## run: install missing tools, build the release site, migrate, seed the demo mesh and serve it on SQLite
 run: tools release
@@ -22,12 +22,13 @@ run: tools release
 	@echo
 	exec $(RELEASE_BIN) serve
 
-## test: formatting, clippy (server and wasm), Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), browser tests
+## test: formatting, clippy (server and wasm), Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), API fuzzing, browser tests
 test:
 	@scripts/timed.sh tools $(MAKE) --no-print-directory tools-test
 	@scripts/timed.sh fmt $(MAKE) --no-print-directory fmt
 	@scripts/timed.sh clippy $(MAKE) --no-print-directory lint
 	@scripts/timed.sh rust-tests $(MAKE) --no-print-directory test-rust
+	@scripts/timed.sh api-fuzz $(MAKE) --no-print-directory api-fuzz
 	@scripts/timed.sh browser-tests $(MAKE) --no-print-directory e2e
 
 tools:
@@ -52,6 +53,13 @@ lint:
 test-rust:
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then echo "Rust tests on SQLite and PostgreSQL"; else echo "Rust tests on SQLite (set TEST_DATABASE_URL=postgres://... to add PostgreSQL)"; fi
 	cargo test --workspace --exclude frontend
+
+## api-fuzz: schemathesis (pinned, in a venv under target/) against the OpenAPI document of a freshly seeded debug
+## server with a token of every scope; fails on any 5xx, schema violation or undocumented status code. The server
+## binary is the one `make e2e` uses (cargo-leptos shares its artifacts), so it is built once.
+api-fuzz:
+	cargo build -p agora
+	AGORA_BIN=$(CURDIR)/$(DEBUG_BIN) scripts/schemathesis.sh
 
 ## e2e: build the debug site and run the Playwright journeys in Debian Chromium
 e2e: build

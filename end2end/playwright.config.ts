@@ -68,6 +68,8 @@ export default defineConfig({
         AGORA_JOB_INTERVAL_SECONDS: '1',
         // The journeys sign in many times from one address.
         AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE: '1000',
+        // Parallel journeys browse anonymously from one address too.
+        AGORA_ANON_RATE_LIMIT_PER_SECOND: '0',
       },
     },
   ],

@@ -77,14 +77,14 @@ say "search with facet counts at 100k products"
 $SEARCH_BIN "$LITE_100K" 25
 if [ -n "$PG_100K" ]; then $SEARCH_BIN "$PG_100K" 25; fi
 
-# Serves a database on a free port until the script ends.
+# Serves a database on a free port until the script ends (wrk is one client: the anonymous read limit is off).
 SERVER=""
 serve() { # url [VAR=value ...]
   stop
   local port
   port=$(scripts/free-port.sh)
   env "${@:2}" DATABASE_URL=$1 AGORA_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-    AGORA_JOB_INTERVAL_SECONDS=86400 $BIN serve >"$DIR/server.log" 2>&1 &
+    AGORA_JOB_INTERVAL_SECONDS=86400 AGORA_ANON_RATE_LIMIT_PER_SECOND=0 $BIN serve >"$DIR/server.log" 2>&1 &
   SERVER=$!
   BASE=http://127.0.0.1:$port
   for _ in $(seq 1 300); do

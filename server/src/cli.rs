@@ -1,4 +1,5 @@
-//! `agora import` and `agora export`: contracts in files, for GitOps and scripts.
+//! `agora import` and `agora export`: contracts in files, for GitOps and scripts; `agora token create`: an API
+//! token for a user, for CI.
 use std::path::{Path, PathBuf};
 
 use mesh::access::Viewer;
@@ -104,5 +105,40 @@ pub async fn export(
             print!("{text}");
             Ok(())
         }
+    }
+}
+
+/// Creates an API token for the user with `email` (for scripts and CI: there is no session to create it in).
+/// Returns the secret; it is shown once and stored hashed, like the tokens made at /settings/tokens.
+pub async fn create_token(
+    db: &DatabaseConnection,
+    email: &str,
+    scopes: &str,
+    name: &str,
+    days: i64,
+) -> Result<String, String> {
+    let user = mesh::identity::find_by_email(db, email)
+        .await
+        .map_err(|e| format!("{email}: {e}"))?;
+    let viewer = mesh::access::viewer_for(db, &user)
+        .await
+        .map_err(|e| e.to_string())?;
+    let new = mesh::tokens::NewToken {
+        name: name.to_owned(),
+        scopes: scopes
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        expires_in_days: days,
+    };
+    match mesh::tokens::create(db, &viewer, &new).await {
+        Ok((secret, _)) => Ok(secret),
+        Err(mesh::Error::Invalid(problems)) => Err(problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")),
+        Err(err) => Err(err.to_string()),
     }
 }

@@ -39,15 +39,24 @@ pub struct Config {
     pub search_refresh_ms: u64,
     /// `AGORA_SEARCH_CACHE_MB`: memory for rendered pages of search results (default 16; 0 renders every one).
     pub search_cache_mb: u64,
-    /// `AGORA_RATE_LIMIT_PER_MINUTE` (mutations per session, token or IP; default 300) and
-    /// `AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE` (sign-in attempts per IP; default 30).
+    /// `AGORA_RATE_LIMIT_PER_MINUTE` (mutations per session, token or IP; default 300),
+    /// `AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE` (sign-in attempts per IP; default 30),
+    /// `AGORA_ANON_RATE_LIMIT_PER_SECOND` and `AGORA_ANON_RATE_LIMIT_BURST` (anonymous reads per IP; default 20
+    /// a second with bursts of 60; 0 switches the limit off) and `AGORA_TRUSTED_PROXIES`.
     pub rate_limits: RateLimits,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RateLimits {
     pub mutations_per_minute: u32,
     pub sign_ins_per_minute: u32,
+    /// Anonymous GETs per client IP and second (0: no limit), and the burst allowed above it.
+    pub anonymous_reads_per_second: u32,
+    pub anonymous_read_burst: u32,
+    /// `AGORA_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies. Only a request from
+    /// one of them has its client address taken from `Forwarded` / `X-Forwarded-For`; every other request is
+    /// keyed by its socket peer (default: none, so forwarding headers are ignored).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// An OAuth2/OIDC provider offered on `/login`.
@@ -134,6 +143,13 @@ impl Config {
         let rate_limits = RateLimits {
             mutations_per_minute: number(&get, "AGORA_RATE_LIMIT_PER_MINUTE", 300)?,
             sign_ins_per_minute: number(&get, "AGORA_SIGNIN_RATE_LIMIT_PER_MINUTE", 30)?,
+            anonymous_reads_per_second: number_or_zero(
+                &get,
+                "AGORA_ANON_RATE_LIMIT_PER_SECOND",
+                20,
+            )?,
+            anonymous_read_burst: number(&get, "AGORA_ANON_RATE_LIMIT_BURST", 60)?,
+            trusted_proxies: trusted_proxies(&get)?,
         };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://./data/agora.db".into()),
@@ -220,6 +236,24 @@ fn list(get: &impl Fn(&str) -> Option<String>, key: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `AGORA_TRUSTED_PROXIES`: addresses (`10.0.0.5`) or ranges (`10.0.0.0/8`).
+fn trusted_proxies(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list(get, "AGORA_TRUSTED_PROXIES")
+        .into_iter()
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "AGORA_TRUSTED_PROXIES: `{p}` is not an IP address or CIDR range"
+                    ))
+                })
+        })
+        .collect()
 }
 
 fn auth_config(
@@ -436,6 +470,21 @@ mod tests {
         ])
         .unwrap();
         assert!(!ok.auth.demo_login);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        assert!(config(&[]).unwrap().rate_limits.trusted_proxies.is_empty());
+        let c = config(&[("AGORA_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,::1")]).unwrap();
+        let proxies = c.rate_limits.trusted_proxies;
+        assert_eq!(proxies.len(), 3);
+        assert!(proxies[0].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
+        assert!(proxies[1].contains(&"192.168.1.7".parse::<std::net::IpAddr>().unwrap()));
+        let err = config(&[("AGORA_TRUSTED_PROXIES", "proxy.local")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_TRUSTED_PROXIES: `proxy.local` is not an IP address or CIDR range"
+        );
     }
 
     #[test]

@@ -51,6 +51,28 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// API tokens for scripts and CI.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print its secret (shown once).
+    Create {
+        /// The user's (verified) email.
+        #[arg(long)]
+        user: String,
+        /// Comma-separated scopes: read, write, results.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// A name to recognise it by at /settings/tokens.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// Days until it expires (1 to 366).
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
 }
 
 #[tokio::main]
@@ -103,6 +125,17 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Export { product, odps, out } => {
             let db = open_database(&config).await.map_err(|e| e.to_string())?;
             agora::cli::export(&db, &product, odps, out.as_deref()).await
+        }
+        Command::Token(TokenCommand::Create {
+            user,
+            scopes,
+            name,
+            days,
+        }) => {
+            let db = open_database(&config).await.map_err(|e| e.to_string())?;
+            let secret = agora::cli::create_token(&db, &user, &scopes, &name, days).await?;
+            println!("{secret}");
+            Ok(())
         }
     }
 }

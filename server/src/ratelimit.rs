@@ -1,15 +1,20 @@
-//! Rate limits per client: sign-in attempts per IP; mutations and API-token use per session, token or IP.
-//! Over the limit: 429 with `Retry-After`. Limits are per instance (in memory).
+//! Rate limits per client: sign-in attempts per IP; mutations and API-token use per session, token or IP;
+//! anonymous reads per IP. Over the limit: 429 with `Retry-After`. Limits are per instance (in memory).
+//!
+//! The client IP is the socket peer, unless the peer is one of `AGORA_TRUSTED_PROXIES`: then it is the nearest
+//! address in `Forwarded` (or `X-Forwarded-For`) that is not itself a trusted proxy. Forwarding headers from
+//! anyone else are ignored, so a client cannot choose its own bucket.
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use ipnet::IpNet;
 
 use crate::auth::session::Credential;
 use crate::config::RateLimits;
@@ -19,15 +24,30 @@ use crate::state::AppState;
 pub struct Limiters {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     use_: DefaultKeyedRateLimiter<String>,
+    /// Anonymous reads per IP; None when switched off.
+    reads: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    trusted_proxies: Vec<IpNet>,
 }
+
+/// The client address a request was attributed to (set by [`limit`] for the handlers after it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
 
 impl Limiters {
     pub fn new(limits: &RateLimits) -> Arc<Self> {
-        let per_minute =
-            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"));
+        let nonzero = |n: u32| NonZeroU32::new(n.max(1)).expect("at least one");
+        let per_minute = |n: u32| Quota::per_minute(nonzero(n));
+        let reads = (limits.anonymous_reads_per_second > 0).then(|| {
+            RateLimiter::keyed(
+                Quota::per_second(nonzero(limits.anonymous_reads_per_second))
+                    .allow_burst(nonzero(limits.anonymous_read_burst)),
+            )
+        });
         Arc::new(Self {
             sign_in: RateLimiter::keyed(per_minute(limits.sign_ins_per_minute)),
             use_: RateLimiter::keyed(per_minute(limits.mutations_per_minute)),
+            reads,
+            trusted_proxies: limits.trusted_proxies.clone(),
         })
     }
 
@@ -35,15 +55,96 @@ impl Limiters {
     pub fn shrink(&self) {
         self.sign_in.retain_recent();
         self.use_.retain_recent();
+        if let Some(reads) = &self.reads {
+            reads.retain_recent();
+        }
     }
 }
 
-fn client_ip(request: &Request) -> IpAddr {
+fn trusted(proxies: &[IpNet], ip: IpAddr) -> bool {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    };
+    proxies.iter().any(|net| net.contains(&ip))
+}
+
+/// One `for=` value of `Forwarded` (`192.0.2.60`, `"[2001:db8::1]:4711"`, `"192.0.2.60:80"`) or one entry of
+/// `X-Forwarded-For`; None for `unknown`, obfuscated identifiers and garbage.
+fn parse_node(node: &str) -> Option<IpAddr> {
+    let node = node.trim().trim_matches('"');
+    if let Ok(ip) = node.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    node.parse::<SocketAddr>().ok().map(|a| a.ip())
+}
+
+/// The hops a proxy chain reports, client first: `Forwarded`'s `for=` values when that header is present,
+/// otherwise `X-Forwarded-For`. A hop that cannot be read is None.
+fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::to_owned)
+            .collect()
+    };
+    let forwarded = values("forwarded");
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, v)| parse_node(v))
+            })
+            .collect();
+    }
+    values("x-forwarded-for")
+        .iter()
+        .map(|v| parse_node(v))
+        .collect()
+}
+
+/// The client's address: the socket peer, or behind trusted proxies the nearest forwarded hop that is not one.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet]) -> IpAddr {
+    if !trusted(proxies, peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_chain(headers).into_iter().rev() {
+        match hop {
+            Some(ip) => {
+                client = ip;
+                if !trusted(proxies, ip) {
+                    break;
+                }
+            }
+            // What lies left of an unreadable hop was written by nobody we trust.
+            None => break,
+        }
+    }
+    client
+}
+
+fn peer_of(request: &Request) -> IpAddr {
     request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+}
+
+/// Reads that cost nothing worth limiting: the built site's files and the health probes.
+fn exempt(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz"
 }
 
 fn too_many(wait_secs: u64) -> Response {
@@ -59,38 +160,109 @@ fn too_many(wait_secs: u64) -> Response {
     response
 }
 
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+fn retry_after(
+    result: Result<(), governor::NotUntil<<DefaultClock as Clock>::Instant>>,
+) -> Result<(), Response> {
+    result.map_err(|not_until| {
+        too_many(
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                + 1,
+        )
+    })
+}
+
+pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let limiters = &state.limiters;
-    let ip = client_ip(&request);
+    let ip = client_ip(
+        peer_of(&request),
+        request.headers(),
+        &limiters.trusted_proxies,
+    );
+    request.extensions_mut().insert(ClientIp(ip));
     let path = request.uri().path();
     let mutating = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if path.starts_with("/auth/") && (mutating || path.ends_with("/callback")) {
-        if let Err(not_until) = limiters.sign_in.check_key(&ip) {
-            let wait = not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                + 1;
-            return too_many(wait);
-        }
+    let credential = request.extensions().get::<Credential>();
+    let checked = if path.starts_with("/auth/") && (mutating || path.ends_with("/callback")) {
+        retry_after(limiters.sign_in.check_key(&ip))
     } else {
-        let key = match request.extensions().get::<Credential>() {
+        let key = match credential {
             Some(Credential::Token(hash)) => Some(format!("token:{hash}")),
             Some(Credential::Session(hash)) if mutating => Some(format!("session:{hash}")),
             None if mutating => Some(format!("ip:{ip}")),
             _ => None,
         };
-        if let Some(key) = key {
-            if let Err(not_until) = limiters.use_.check_key(&key) {
-                let wait = not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs()
-                    + 1;
-                return too_many(wait);
+        match (key, &limiters.reads) {
+            (Some(key), _) => retry_after(limiters.use_.check_key(&key)),
+            (None, Some(reads))
+                if credential.is_none()
+                    && *request.method() != Method::OPTIONS
+                    && !exempt(path) =>
+            {
+                retry_after(reads.check_key(&ip))
             }
+            _ => Ok(()),
         }
+    };
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(response) => response,
     }
-    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarding_headers_count_only_from_trusted_proxies() {
+        let proxies: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let xff = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.2")]);
+        assert_eq!(
+            client_ip(ip("198.51.100.1"), &xff, &proxies),
+            ip("198.51.100.1")
+        );
+        assert_eq!(client_ip(ip("10.0.0.1"), &xff, &proxies), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &xff, &[]), ip("10.0.0.1"));
+        // A client that forges the header cannot get past the hop the proxy appended.
+        let forged = headers(&[("x-forwarded-for", "1.1.1.1, 203.0.113.9")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &forged, &proxies),
+            ip("203.0.113.9")
+        );
+        let rfc7239 = headers(&[(
+            "forwarded",
+            "for=192.0.2.43, for=\"[2001:db8:cafe::17]:4711\";proto=https",
+        )]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &rfc7239, &proxies),
+            ip("2001:db8:cafe::17")
+        );
+        let garbage = headers(&[("x-forwarded-for", "nonsense")]);
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &garbage, &proxies),
+            ip("10.0.0.1")
+        );
+        let mapped = ip("::ffff:10.0.0.1");
+        assert_eq!(client_ip(mapped, &xff, &proxies), ip("203.0.113.9"));
+    }
 }

@@ -82,6 +82,47 @@ static PII_NAMES: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
         .expect("PII regex")
 });
 
+/// Longest naming pattern a policy may hold, in characters.
+pub const MAX_PATTERN_CHARS: usize = 200;
+/// Most memory one compiled naming pattern may take (regex's own limit is 10 MB per pattern).
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// A naming pattern, compiled once when its policy is read (so once per evaluation run, not per product),
+/// bounded in length and compiled size so a policy cannot make evaluation slow or large.
+#[derive(Clone, Debug)]
+pub struct Pattern(Regex);
+
+impl Pattern {
+    pub fn new(pattern: &str) -> Result<Self, String> {
+        if pattern.chars().count() > MAX_PATTERN_CHARS {
+            return Err(format!("is longer than {MAX_PATTERN_CHARS} characters"));
+        }
+        regex::RegexBuilder::new(pattern)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .dfa_size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .map(Pattern)
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => "compiles to more than 1 MB".to_owned(),
+                e => format!("is not a valid regular expression: {e}"),
+            })
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 /// A rule type with its parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
@@ -109,8 +150,8 @@ pub enum Rule {
         months: i64,
     },
     NamingConvention {
-        product: Option<String>,
-        column: Option<String>,
+        product: Option<Pattern>,
+        column: Option<Pattern>,
     },
     RequiredTags {
         tags: Vec<String>,
@@ -247,12 +288,13 @@ impl Rule {
                 months: number(params, "months", 6.0)? as i64,
             },
             "naming_convention" => {
-                let pattern = |key: &str| -> Result<Option<String>, String> {
-                    match params.get(key).and_then(Value::as_str) {
-                        Some(p) => Regex::new(p)
-                            .map(|_| Some(p.to_owned()))
-                            .map_err(|e| format!("`{key}` is not a valid regular expression: {e}")),
-                        None => Ok(None),
+                let pattern = |key: &str| -> Result<Option<Pattern>, String> {
+                    match params.get(key) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(Value::String(p)) => Pattern::new(p)
+                            .map(Some)
+                            .map_err(|e| format!("`{key}` {e}")),
+                        Some(_) => Err(format!("`{key}` must be a regular expression in a string")),
                     }
                 };
                 let (product, column) = (pattern("product")?, pattern("column")?);
@@ -544,7 +586,7 @@ impl Rule {
             }
             Rule::NamingConvention { product, column } => {
                 let mut problems = Vec::new();
-                if let Some(re) = product.as_deref().and_then(|r| Regex::new(r).ok()) {
+                if let Some(re) = product {
                     if !re.is_match(&p.slug) {
                         problems.push(format!(
                             "the product name `{}` does not match {}",
@@ -553,7 +595,7 @@ impl Rule {
                         ));
                     }
                 }
-                if let Some(re) = column.as_deref().and_then(|r| Regex::new(r).ok()) {
+                if let Some(re) = column {
                     let bad: Vec<String> = f
                         .properties
                         .iter()
@@ -867,6 +909,17 @@ mod tests {
         assert!(Rule::parse("naming_convention", &json!({"column": "("}))
             .unwrap_err()
             .contains("regular expression"));
+        let long = format!("^{}$", "a".repeat(MAX_PATTERN_CHARS));
+        assert_eq!(
+            Rule::parse("naming_convention", &json!({ "product": long })).unwrap_err(),
+            "`product` is longer than 200 characters"
+        );
+        assert_eq!(
+            Rule::parse("naming_convention", &json!({"column": "\\w{1000}{1000}"})).unwrap_err(),
+            "`column` compiles to more than 1 MB",
+            "a short pattern that would compile to a huge automaton"
+        );
+        assert!(Rule::parse("naming_convention", &json!({"column": 7})).is_err());
         assert!(Rule::parse("required_tags", &json!({"tags": []})).is_err());
         assert!(Rule::parse("sla_met", &json!({"percent": 120})).is_err());
         assert_eq!(

@@ -147,8 +147,16 @@ fn tokens_unbounded(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// Words longer than this get no suggestion: nobody misspells a 40-letter word, and distances between long
+/// strings are the expensive ones.
+const MAX_SUGGEST_CHARS: usize = 32;
+/// At most this many known words are compared with one query word (after the length filter), so a large
+/// vocabulary cannot make one search slow.
+const MAX_CANDIDATES: usize = 5_000;
+
 /// "Did you mean": each word that starts no known word replaced by the closest known word (edit distance 1 for
-/// short words, 2 for longer ones). None when nothing would change.
+/// short words, 2 for longer ones). None when nothing would change. Bounded: long words are skipped, and only
+/// known words whose length is within the allowed distance are compared, at most [`MAX_CANDIDATES`] of them.
 pub fn did_you_mean(tokens: &[String], vocabulary: &BTreeSet<String>) -> Option<String> {
     let mut changed = false;
     let words: Vec<String> = tokens
@@ -158,12 +166,16 @@ pub fn did_you_mean(tokens: &[String], vocabulary: &BTreeSet<String>) -> Option<
                 .range(t.clone()..)
                 .next()
                 .is_some_and(|w| w.starts_with(t.as_str()));
-            if known {
+            let chars = t.chars().count();
+            if known || chars > MAX_SUGGEST_CHARS {
                 return t.clone();
             }
-            let limit = if t.chars().count() <= 4 { 1 } else { 2 };
+            let limit = if chars <= 4 { 1 } else { 2 };
             let best = vocabulary
                 .iter()
+                .filter(|w| w.len().abs_diff(t.len()) <= 2 * limit)
+                .filter(|w| w.chars().count().abs_diff(chars) <= limit)
+                .take(MAX_CANDIDATES)
                 .map(|w| (strsim::damerau_levenshtein(t, w), w))
                 .filter(|(d, _)| *d <= limit)
                 .min_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())));
@@ -262,5 +274,22 @@ mod tests {
             "a prefix of a known word"
         );
         assert_eq!(did_you_mean(&tokens("zzzzzz"), &v), None);
+    }
+
+    #[test]
+    fn suggestions_stay_bounded() {
+        let long = "revenue".repeat(5);
+        let v = vocabulary([long.as_str(), "Daily Revenue"].into_iter());
+        let typo = format!("{}x", &long[1..]);
+        assert_eq!(
+            did_you_mean(&tokens(&typo), &v),
+            None,
+            "words over {MAX_SUGGEST_CHARS} characters are not corrected"
+        );
+        assert_eq!(
+            did_you_mean(&tokens("revnue"), &v).as_deref(),
+            Some("revenue"),
+            "a word of another length is never a candidate, the right one still is"
+        );
     }
 }

@@ -112,6 +112,9 @@ pub async fn spawn_app_with(db: TestDb, env: &[(&str, &str)]) -> TestApp {
         .or_insert_with(|| "100000".into());
     vars.entry("AGORA_RATE_LIMIT_PER_MINUTE".into())
         .or_insert_with(|| "100000".into());
+    // Anonymous reads are limited per IP by default; tests that do not test the limit switch it off.
+    vars.entry("AGORA_ANON_RATE_LIMIT_PER_SECOND".into())
+        .or_insert_with(|| "0".into());
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     mesh::seed::seed_demo(&db.db).await.expect("seed");
     let app = Application::build(config).await.expect("app builds");

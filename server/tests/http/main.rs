@@ -1,5 +1,6 @@
 //! Server integration tests: the real app on port 0 with a fresh database, spoken to over HTTP.
 //! Each test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+mod api_limits;
 mod auth;
 mod authorization;
 mod cli;

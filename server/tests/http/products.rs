@@ -35,12 +35,13 @@ const CONTRACT: &str = "apiVersion: v3.1.0\nkind: DataContract\nid: marketing-re
 #[tokio::test]
 async fn the_api_lists_creates_imports_publishes_and_exports() {
     for app in apps().await {
-        let list: Vec<Value> = reqwest::get(app.url("/api/v1/products"))
+        let page: Value = reqwest::get(app.url("/api/v1/products?per_page=100"))
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
+        let list = page["results"].as_array().unwrap();
         assert!(
             list.iter().any(|p| p["slug"] == "customer-orders"),
             "{}",
@@ -170,14 +171,14 @@ async fn the_api_lists_creates_imports_publishes_and_exports() {
             odps.contains("kind: DataProduct") && odps.contains("contractId: marketing-reach"),
             "{odps}"
         );
-        let versions: Vec<Value> =
+        let versions: Value =
             reqwest::get(app.url("/api/v1/products/marketing/campaign-reach/versions"))
                 .await
                 .unwrap()
                 .json()
                 .await
                 .unwrap();
-        assert_eq!(versions[0]["version"], "1.0.0");
+        assert_eq!(versions["results"][0]["version"], "1.0.0");
     }
 }
 
@@ -496,12 +497,15 @@ async fn the_search_api_ranks_filters_counts_and_hides_drafts() {
             "q=%22unbalanced".to_owned(),
             "q=NEAR(a+b)+OR+*".to_owned(),
             format!("q={long}"),
-            "domain=no-such-domain&page=abc&sort=zzz&per_page=-1".to_owned(),
+            "domain=no-such-domain&sort=zzz".to_owned(),
         ] {
             let (status, page) = get(&format!("/api/v1/search?{query}")).await;
             assert_eq!(status, 200, "{}: {query}", app.label());
             assert!(page["total"].is_u64());
         }
+        // Pages out of bounds are refused, not clamped (the OpenAPI document says 1 to 100).
+        let (status, problem) = get("/api/v1/search?page=abc&per_page=-1").await;
+        assert_eq!(status, 400, "{problem}");
         let (_, typo) = get("/api/v1/search?q=revnue").await;
         assert_eq!(typo["total"], 0);
         assert_eq!(typo["didYouMean"], "revenue", "{typo}");

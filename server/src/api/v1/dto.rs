@@ -362,3 +362,27 @@ impl From<mesh::search::SearchResults> for SearchPage {
         }
     }
 }
+
+/// An RFC 9457 problem document: every error of the API answers with one (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemDoc {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in words.
+    pub detail: String,
+    /// Field errors (with 422).
+    #[serde(default)]
+    pub errors: Option<Vec<FieldErrorDoc>>,
+}
+
+/// One field error of a 422 problem.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorDoc {
+    pub field: String,
+    pub message: String,
+}

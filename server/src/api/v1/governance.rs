@@ -1,7 +1,7 @@
 //! Results pipelines push (quality runs, SLA measurements, datacontract-cli test results) and the compliance
 //! read models as JSON. Pushing needs a token with the `results` scope of a member of the owning team.
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,7 +10,7 @@ use mesh::governance::results::{self, DataContractCliRun, MeasurementInput, Qual
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::extract::Caller;
+use super::extract::{Caller, PathParams};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -61,7 +61,7 @@ fn stored(product: String, run: mesh::entity::quality_run::Model) -> StoredRun {
 pub async fn push_quality(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<StoredRun>)> {
     let input: QualityRunInput = parse(&body)?;
@@ -86,7 +86,7 @@ pub struct Stored {
 pub async fn push_measurements(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<Stored>)> {
     let many = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
@@ -142,9 +142,15 @@ pub struct Compliance {
     pub products: usize,
     pub blockers: usize,
     pub domains: Vec<DomainScore>,
-    /// (day, mesh score) for the last 30 days.
-    #[schema(value_type = Vec<Object>)]
-    pub trend: Vec<(NaiveDate, f64)>,
+    /// The mesh score of each of the last 30 days (oldest first).
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendPoint {
+    pub day: NaiveDate,
+    pub score: f64,
 }
 
 /// Compliance of the mesh and of each domain (worst first).
@@ -167,7 +173,11 @@ pub async fn overview(State(state): State<AppState>) -> ApiResult<Json<Complianc
                 blockers: d.score.blockers,
             })
             .collect(),
-        trend: o.trend,
+        trend: o
+            .trend
+            .into_iter()
+            .map(|(day, score)| TrendPoint { day, score })
+            .collect(),
     }))
 }
 
@@ -196,7 +206,7 @@ pub struct ProductChecks {
 pub async fn product(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<ProductChecks>> {
     let p = mesh::catalog::find_product(&state.ctx.db, &viewer, &domain, &product).await?;
     let c = mesh::governance::dashboard::product(&state.ctx.db, p.id).await?;

@@ -3,6 +3,7 @@ pub mod docs;
 pub mod dto;
 pub mod extract;
 pub mod governance;
+pub mod paging;
 pub mod products;
 pub mod subscriptions;
 
@@ -53,7 +54,8 @@ use crate::state::AppState;
         governance::overview,
         governance::product,
     ),
-    modifiers(&BearerAuth),
+    components(schemas(dto::ProblemDoc, dto::FieldErrorDoc)),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "products", description = "Data products, ports, versions and contracts"),
         (name = "subscriptions", description = "Access agreements: request, decide, cancel, revoke, renew"),
@@ -76,6 +78,102 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents every error an operation can answer, each as a problem document: the ones any request can meet
+/// (400 for a malformed query, path or body; 401 for an invalid, expired or missing credential; 403 for a
+/// token without the scope or a viewer without the right; 429 over a rate limit), 404 where the path or a
+/// written body names something, and for writes 409, 422, 413 and 415 (JSON bodies). Statuses an operation declares itself keep
+/// their description and get the problem schema.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let named = path.contains('{');
+            let ops = [
+                (false, item.get.as_mut()),
+                (true, item.post.as_mut()),
+                (true, item.put.as_mut()),
+                (true, item.patch.as_mut()),
+                (true, item.delete.as_mut()),
+            ];
+            for (writes, op) in ops {
+                let Some(op) = op else { continue };
+                let json_body = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.keys().any(|c| c.contains("json")));
+                let has_body = op.request_body.is_some();
+                let mut codes: Vec<(&str, &str)> = vec![
+                    (
+                        "400",
+                        "A malformed query, path or body; the detail names what is wrong",
+                    ),
+                    (
+                        "401",
+                        "Sign-in needed, or the token is invalid, expired or revoked",
+                    ),
+                    ("403", "The token lacks the scope, or you may not do this"),
+                    (
+                        "429",
+                        "Too many requests; `Retry-After` says when to try again",
+                    ),
+                ];
+                if named || writes {
+                    codes.push((
+                        "404",
+                        "Something the request names (product, port, team, subscription) is not found or not visible to you",
+                    ));
+                }
+                if writes {
+                    codes.push(("409", "The state does not allow this (someone acted first)"));
+                    codes.push(("422", "Field errors: the input breaks a rule"));
+                }
+                if has_body {
+                    codes.push(("413", "The body is too large"));
+                }
+                if json_body {
+                    codes.push(("415", "The body is not sent as application/json"));
+                }
+                let responses = &mut op.responses.responses;
+                for (code, description) in codes {
+                    responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| problem(description).into());
+                }
+                for (code, response) in responses.iter_mut() {
+                    if code.as_str() < "400" {
+                        continue;
+                    }
+                    if let utoipa::openapi::RefOr::T(r) = response {
+                        let description = if r.description.is_empty() {
+                            axum::http::StatusCode::from_bytes(code.as_bytes())
+                                .ok()
+                                .and_then(|s| s.canonical_reason())
+                                .unwrap_or("Error")
+                                .to_owned()
+                        } else {
+                            r.description.clone()
+                        };
+                        *response = problem(&description).into();
+                    }
+                }
+            }
+        }
     }
 }
 

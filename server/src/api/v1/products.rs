@@ -1,12 +1,13 @@
 //! `/api/v1/products`: the same rules and errors as the pages, through the same mesh functions.
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::dto::*;
-use super::extract::{Body, Caller, Params};
+use super::extract::{Body, Caller, Params, PathParams};
+use super::paging::{self, Page, PageQuery, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -25,39 +26,54 @@ fn yaml_response(yaml: String, filename: &str) -> Response {
     response
 }
 
-/// List the data products you may see.
-#[utoipa::path(get, path = "/api/v1/products", tag = "products", params(ListQuery),
-    responses((status = 200, body = Vec<ProductSummary>)))]
+/// List the data products you may see, a page at a time (`Link` headers point at the other pages).
+#[utoipa::path(get, path = "/api/v1/products", tag = "products", params(ListQuery, PageQuery),
+    responses((status = 200, body = Page<ProductSummary>, headers(("link" = String, description = "RFC 8288 links to the first, previous, next and last pages")))))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(viewer): Caller,
+    uri: OriginalUri,
     Params(q): Params<ListQuery>,
-) -> ApiResult<Json<Vec<ProductSummary>>> {
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    let paging = Paging::from_query(&p)?;
     let filter = mesh::catalog::ListFilter {
         domain: q.domain,
         text: q.q,
         include_retired: q.include_retired,
     };
     let cards = mesh::catalog::list_products(&state.ctx.db, &viewer, &filter).await?;
-    Ok(Json(cards.into_iter().map(Into::into).collect()))
+    let items: Vec<ProductSummary> = cards.into_iter().map(Into::into).collect();
+    Ok(paging::respond(&uri, paging, items))
 }
 
 /// Search the marketplace: full text ranked by relevance, facet counts, sorting and exact pagination, with the
 /// same parameters (and the same visibility rules) as the `/products` page.
 #[utoipa::path(get, path = "/api/v1/search", tag = "products", params(SearchQuery),
-    responses((status = 200, body = SearchPage)))]
+    responses((status = 200, body = SearchPage, headers(("link" = String, description = "RFC 8288 links to the first, previous, next and last pages")))))]
 pub async fn search(
     State(state): State<AppState>,
     Caller(viewer): Caller,
+    uri: OriginalUri,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<SearchPage>> {
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    // The page's parser clamps what it cannot use; the API says what is out of bounds instead.
+    let paging = Paging::check(p.page, p.per_page, mesh::search::PER_PAGE as u64)?;
     let request = mesh::search::SearchRequest::from_query(query.as_deref().unwrap_or_default());
     let results = state
         .ctx
         .search
         .search(&state.ctx.db, &viewer, &request)
         .await?;
-    Ok(Json(results.into()))
+    let page: SearchPage = results.into();
+    let pages = page.pages as u64;
+    Ok(paging::with_links(
+        Json(page).into_response(),
+        &uri,
+        paging,
+        pages,
+    ))
 }
 
 async fn detail(
@@ -129,7 +145,7 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<ProductDetail>> {
     Ok(Json(detail(&state, &viewer, &domain, &product).await?))
 }
@@ -141,7 +157,7 @@ pub async fn get_one(
 pub async fn patch(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Body(body): Body<ProductPatch>,
 ) -> ApiResult<Json<ProductDetail>> {
     let db = &state.ctx.db;
@@ -170,7 +186,7 @@ pub async fn patch(
 pub async fn publish(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Body(body): Body<Publish>,
 ) -> ApiResult<Json<Version>> {
     let db = &state.ctx.db;
@@ -187,21 +203,24 @@ pub async fn publish(
 
 /// Version history, newest first, with the machine diff of each.
 #[utoipa::path(get, path = "/api/v1/products/{domain}/{product}/versions", tag = "products",
-    params(("domain" = String, Path), ("product" = String, Path)), responses((status = 200, body = Vec<Version>)))]
+    params(("domain" = String, Path), ("product" = String, Path), PageQuery),
+    responses((status = 200, body = Page<Version>, headers(("link" = String, description = "RFC 8288 links to the other pages"))), (status = 404)))]
 pub async fn versions(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
-) -> ApiResult<Json<Vec<Version>>> {
+    uri: OriginalUri,
+    PathParams((domain, product)): PathParams<(String, String)>,
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    let paging = Paging::from_query(&p)?;
     let db = &state.ctx.db;
     let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    Ok(Json(
-        mesh::versions::history(db, id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    let items: Vec<Version> = mesh::versions::history(db, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(paging::respond(&uri, paging, items))
 }
 
 /// What publishing now would record, and the version it proposes.
@@ -210,7 +229,7 @@ pub async fn versions(
 pub async fn proposal(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Proposal>> {
     let db = &state.ctx.db;
     let p = mesh::catalog::find_product(db, &viewer, &domain, &product).await?;
@@ -234,7 +253,7 @@ pub async fn proposal(
 pub async fn deprecate(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Body(body): Body<Deprecate>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
@@ -250,7 +269,7 @@ pub async fn deprecate(
 pub async fn retire(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
     let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
@@ -260,14 +279,19 @@ pub async fn retire(
 
 /// Output ports.
 #[utoipa::path(get, path = "/api/v1/products/{domain}/{product}/ports", tag = "products",
-    params(("domain" = String, Path), ("product" = String, Path)), responses((status = 200, body = Vec<Port>)))]
+    params(("domain" = String, Path), ("product" = String, Path), PageQuery),
+    responses((status = 200, body = Page<Port>, headers(("link" = String, description = "RFC 8288 links to the other pages"))), (status = 404)))]
 pub async fn ports(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
-) -> ApiResult<Json<Vec<Port>>> {
+    uri: OriginalUri,
+    PathParams((domain, product)): PathParams<(String, String)>,
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    let paging = Paging::from_query(&p)?;
     let rows = mesh::product_views::ports(&state.ctx.db, &viewer, &domain, &product).await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+    let items: Vec<Port> = rows.into_iter().map(Into::into).collect();
+    Ok(paging::respond(&uri, paging, items))
 }
 
 /// Add an output port.
@@ -277,7 +301,7 @@ pub async fn ports(
 pub async fn add_port(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Body(body): Body<NewPort>,
 ) -> ApiResult<(StatusCode, Json<Vec<Port>>)> {
     let db = &state.ctx.db;
@@ -305,7 +329,7 @@ pub async fn add_port(
 pub async fn remove_port(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product, port)): Path<(String, String, String)>,
+    PathParams((domain, product, port)): PathParams<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
     let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
@@ -320,7 +344,7 @@ pub async fn remove_port(
 pub async fn get_contract(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Params(q): Params<ContractQuery>,
 ) -> ApiResult<Response> {
     let db = &state.ctx.db;
@@ -344,7 +368,7 @@ pub async fn get_contract(
 pub async fn put_contract(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
     Params(q): Params<ImportQuery>,
     headers: HeaderMap,
     body: Bytes,
@@ -371,7 +395,7 @@ pub async fn put_contract(
 pub async fn odps(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((domain, product)): Path<(String, String)>,
+    PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
     let yaml = mesh::odps::yaml(&state.ctx.db, &viewer, &domain, &product).await?;
     Ok(yaml_response(yaml, &format!("{product}.odps.yaml")))

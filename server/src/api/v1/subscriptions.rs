@@ -1,12 +1,14 @@
 //! `/api/v1/subscriptions`: request, decide, list, cancel, revoke, renew; the same rules as the inbox.
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{Body, Caller};
+use super::extract::{Body, Caller, Params, PathParams};
+use super::paging::{self, Page, PageQuery, Paging};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -84,13 +86,6 @@ pub struct Renewal {
     pub until: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Incoming {
-    pub pending: Vec<Subscription>,
-    pub active: Vec<Subscription>,
-}
-
 /// Request access to an output port for one of your teams.
 #[utoipa::path(post, path = "/api/v1/subscriptions", tag = "subscriptions", request_body = NewSubscription,
     security(("bearer" = [])), responses((status = 201, body = Subscription), (status = 422), (status = 409)))]
@@ -119,29 +114,37 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 
-/// Your teams' subscriptions.
-#[utoipa::path(get, path = "/api/v1/subscriptions", tag = "subscriptions", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Subscription>)))]
+/// Your teams' subscriptions, a page at a time.
+#[utoipa::path(get, path = "/api/v1/subscriptions", tag = "subscriptions", params(PageQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Page<Subscription>, headers(("link" = String, description = "RFC 8288 links to the other pages")))))]
 pub async fn mine(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-) -> ApiResult<Json<Vec<Subscription>>> {
+    uri: OriginalUri,
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    let paging = Paging::from_query(&p)?;
     let rows = mesh::subscriptions::mine(&state.ctx.db, &viewer).await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+    let items: Vec<Subscription> = rows.into_iter().map(Into::into).collect();
+    Ok(paging::respond(&uri, paging, items))
 }
 
-/// Requests waiting for you, and the active subscribers of your teams' products.
-#[utoipa::path(get, path = "/api/v1/subscriptions/incoming", tag = "subscriptions", security(("bearer" = [])),
-    responses((status = 200, body = Incoming)))]
+/// Requests waiting for you (status `requested`, first), then the active subscribers of your teams' products,
+/// a page at a time.
+#[utoipa::path(get, path = "/api/v1/subscriptions/incoming", tag = "subscriptions", params(PageQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = Page<Subscription>, headers(("link" = String, description = "RFC 8288 links to the other pages")))))]
 pub async fn incoming(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-) -> ApiResult<Json<Incoming>> {
+    uri: OriginalUri,
+    Params(p): Params<PageQuery>,
+) -> ApiResult<Response> {
+    let paging = Paging::from_query(&p)?;
     let (pending, active) = mesh::subscriptions::producer_view(&state.ctx.db, &viewer).await?;
-    Ok(Json(Incoming {
-        pending: pending.into_iter().map(Into::into).collect(),
-        active: active.into_iter().map(Into::into).collect(),
-    }))
+    let items: Vec<Subscription> = pending.into_iter().chain(active).map(Into::into).collect();
+    Ok(paging::respond(&uri, paging, items))
 }
 
 /// Approve a request (owners of the producing team).
@@ -151,7 +154,7 @@ pub async fn incoming(
 pub async fn approve(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     Body(body): Body<Note>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(
@@ -167,7 +170,7 @@ pub async fn approve(
 pub async fn reject(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     Body(body): Body<Note>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(
@@ -183,7 +186,7 @@ pub async fn reject(
 pub async fn cancel(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(
         mesh::subscriptions::cancel(&state.ctx.db, &viewer, id)
@@ -198,7 +201,7 @@ pub async fn cancel(
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     Body(body): Body<Note>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(
@@ -214,7 +217,7 @@ pub async fn revoke(
 pub async fn renew(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(id): Path<i64>,
+    PathParams(id): PathParams<i64>,
     Body(body): Body<Renewal>,
 ) -> ApiResult<Json<Subscription>> {
     Ok(Json(
