@@ -166,6 +166,142 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction>
     Ok(db.begin_with_options(options).await?)
 }
 
+/// How many times [`retry`] runs a write transaction in all.
+const ATTEMPTS: u32 = 3;
+
+/// Runs one whole write transaction (`attempt` begins it with [`begin_write`], writes and commits) again when
+/// PostgreSQL aborted it to let a concurrent one through: a deadlock (40P01) or a serialisation failure (40001).
+/// At most [`ATTEMPTS`] runs, each after a short random pause that grows with every attempt, so the transactions
+/// that collided do not collide again in step. Every other outcome, and the last attempt's, is returned as it is.
+/// An aborted attempt left nothing behind: its transaction rolled back when it was dropped.
+pub async fn retry<T, F, Fut>(mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut n = 1;
+    loop {
+        match attempt().await {
+            Err(Error::Db(err)) if n < ATTEMPTS && is_transient(&err) => {
+                let pause = Duration::from_millis(rand::random_range(5..=25) * u64::from(n));
+                tracing::info!(attempt = n, error = %err, "write transaction aborted by the database; running it again");
+                tokio::time::sleep(pause).await;
+                n += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// The database's own report inside a sea-orm error, if the database answered at all.
+fn database_error(
+    err: &sea_orm::DbErr,
+) -> Option<&(dyn sea_orm::sqlx::error::DatabaseError + 'static)> {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sea_orm::sqlx::Error::Database(db_err) => Some(db_err.as_ref()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether PostgreSQL aborted the transaction to break a deadlock or a serialisation conflict: the same
+/// transaction run again succeeds.
+pub fn is_transient(err: &sea_orm::DbErr) -> bool {
+    database_error(err)
+        .and_then(|e| e.code())
+        .is_some_and(|code| matches!(&*code, "40P01" | "40001"))
+}
+
+/// Whether a unique index refused the row: somebody else stored the same thing first.
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    database_error(err).is_some_and(|e| e.is_unique_violation())
+}
+
+/// The table whose unique index refused a row: PostgreSQL names it; SQLite says
+/// `UNIQUE constraint failed: table.column`.
+fn duplicate_table(err: &sea_orm::DbErr) -> Option<String> {
+    let e = database_error(err)?;
+    if let Some(table) = e.table() {
+        return Some(table.to_owned());
+    }
+    let columns = e.message().rsplit(": ").next()?;
+    columns.split('.').next().map(str::to_owned)
+}
+
+/// What a unique violation tells the user, by the table whose rule it broke.
+pub(crate) fn duplicate_message(err: &sea_orm::DbErr) -> String {
+    let what = match duplicate_table(err).as_deref() {
+        Some("data_products") => "a data product with this slug already exists in this domain",
+        Some("domains") => "a domain with this slug already exists",
+        Some("teams") => "a team with this slug already exists",
+        Some("memberships") => "this person is already a member of the team",
+        Some("output_ports") => "this product already has an output port with this slug",
+        Some("data_contracts") => "this product already has a contract with this id",
+        Some("users") => "a user with this email already exists",
+        Some("identities") => "this sign-in is already linked to a user",
+        Some("subscriptions") => "this team already has an open request or access for this port",
+        Some("waivers") => "a waiver for this policy is already waiting for a steward",
+        Some("policies") => "this policy key is already used in this scope",
+        Some("tags") => "this tag already exists",
+        _ => "this already exists",
+    };
+    format!("{what} (someone may just have made the same change)")
+}
+
+/// Locks these rows of `table` (ids in ascending order, so two lockers cannot deadlock on them) until the
+/// transaction ends: writers that re-derive rows of the same aggregate take turns instead of deadlocking or
+/// colliding on unique keys. `FOR NO KEY UPDATE` is the lock an UPDATE of the row takes, so a transaction that
+/// already changed the row holds it, and inserts elsewhere that reference the row are not held up. SQLite needs
+/// nothing: [`begin_write`] holds its one write lock.
+pub async fn lock_rows(db: &impl ConnectionTrait, table: &str, ids: &[i64]) -> Result<()> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(1000) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        db.execute_unprepared(&format!(
+            "SELECT id FROM {table} WHERE id IN ({list}) ORDER BY id FOR NO KEY UPDATE"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Things without a row of their own that writers take turns on (PostgreSQL advisory locks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// The governance matrix cells of one domain.
+    DomainTally(i64),
+}
+
+/// Waits for the turn and holds it until the transaction ends (`pg_advisory_xact_lock`). Turns taken together
+/// should be taken in one order (e.g. ascending domain ids). SQLite needs nothing: [`begin_write`] holds its one
+/// write lock.
+pub async fn take_turn(db: &impl ConnectionTrait, turn: Turn) -> Result<()> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // Two 32-bit keys: the kind and the id. Ids beyond 32 bits share a turn with another id: harmless waiting.
+    let (kind, id) = match turn {
+        Turn::DomainTally(id) => (1, id as i32),
+    };
+    db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({kind}, {id})"))
+        .await?;
+    Ok(())
+}
+
 /// Answers when the database does (used by `/readyz`).
 pub async fn ping(db: &DatabaseConnection) -> Result<()> {
     db.execute_unprepared("SELECT 1").await?;

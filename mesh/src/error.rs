@@ -38,7 +38,19 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(sea_orm::DbErr),
+}
+
+/// The one mapping of database errors: a unique index refusing a row means somebody else stored the same thing
+/// first (two requests racing), a conflict the user can act on rather than our fault; all else stays `Db`.
+impl From<sea_orm::DbErr> for Error {
+    fn from(err: sea_orm::DbErr) -> Self {
+        if crate::db::is_unique_violation(&err) {
+            Error::Conflict(crate::db::duplicate_message(&err))
+        } else {
+            Error::Db(err)
+        }
+    }
 }
 
 fn join(errors: &[FieldError]) -> String {

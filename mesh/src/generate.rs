@@ -394,8 +394,13 @@ pub async fn generate(db: &DatabaseConnection, products: usize) -> Result<Genera
             });
         }
         if status == ProductStatus::Published && rng.random_range(0..5) == 0 {
-            for _ in 0..rng.random_range(1..6) {
-                let consumer_team = first_team + rng.random_range(0..domain_count * 2) as i64;
+            // Distinct teams: a team has one open subscription per port (`ux_subscriptions_open`).
+            let mut consumers: Vec<i64> = (0..rng.random_range(1..6))
+                .map(|_| first_team + rng.random_range(0..domain_count * 2) as i64)
+                .collect();
+            consumers.sort_unstable();
+            consumers.dedup();
+            for consumer_team in consumers {
                 subs.push(subscription::ActiveModel {
                     id: Set(first_sub + subscriptions as i64),
                     port_id: Set(port_id),

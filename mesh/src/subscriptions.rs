@@ -276,8 +276,29 @@ pub struct NewRequest {
 }
 
 /// Requests access to an output port for one of the viewer's teams. Manual ports wait for the producing team's
-/// owners; auto ports, and requests from the producing team itself, are approved at once.
+/// owners; auto ports, and requests from the producing team itself, are approved at once. A team has at most one
+/// open (requested or approved) subscription per port: the database holds that rule (`ux_subscriptions_open`),
+/// so of two identical requests racing, one is refused the same way as a request made after the first.
 pub async fn request(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: &NewRequest,
+) -> Result<SubscriptionView> {
+    crate::db::retry(|| request_once(db, viewer, new)).await
+}
+
+/// Why a team cannot ask for a port again.
+fn already_open(team: &team::Model) -> FieldError {
+    FieldError::new(
+        "port",
+        format!(
+            "{} already has an open request or access for this port",
+            team.name
+        ),
+    )
+}
+
+async fn request_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     new: &NewRequest,
@@ -387,13 +408,7 @@ pub async fn request(
         .count(&tx)
         .await?;
     if open > 0 {
-        errors.push(FieldError::new(
-            "port",
-            format!(
-                "{} already has an open request or access for this port",
-                team.name
-            ),
-        ));
+        errors.push(already_open(&team));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -424,7 +439,12 @@ pub async fn request(
         ..Default::default()
     }
     .insert(&tx)
-    .await?;
+    .await
+    .map_err(|e| match crate::db::is_unique_violation(&e) {
+        // The same request, made at the same moment, won (PostgreSQL; SQLite has one writer at a time).
+        true => Error::Invalid(vec![already_open(&team)]),
+        false => e.into(),
+    })?;
     let v = view_of(&tx, sub).await?;
     announce(&tx, &v, None, Some(user_id), "", event_name(v.sub.status)).await?;
     crate::governance::evaluate_product(&tx, v.sub.product_id).await?;
@@ -439,7 +459,19 @@ async fn transition(
     id: i64,
     action: Action,
     note: &str,
-    allowed: impl FnOnce(&Viewer, &SubscriptionView) -> bool,
+    allowed: fn(&Viewer, &SubscriptionView) -> bool,
+    verb: &str,
+) -> Result<SubscriptionView> {
+    crate::db::retry(|| transition_once(db, viewer, id, action, note, allowed, verb)).await
+}
+
+async fn transition_once(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: i64,
+    action: Action,
+    note: &str,
+    allowed: fn(&Viewer, &SubscriptionView) -> bool,
     verb: &str,
 ) -> Result<SubscriptionView> {
     let tx = begin_write(db).await?;

@@ -2,7 +2,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::prelude::*;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Normalises a tag: trimmed, lowercase, inner spaces as dashes.
 pub fn normalise(tag: &str) -> String {
@@ -27,21 +27,7 @@ pub async fn set_tags(db: &impl ConnectionTrait, product_id: i64, names: &[Strin
     wanted.sort();
     wanted.dedup();
     for name in wanted {
-        let tag = match Tag::find()
-            .filter(tag::Column::Name.eq(name.as_str()))
-            .one(db)
-            .await?
-        {
-            Some(t) => t,
-            None => {
-                Tag::insert(tag::ActiveModel {
-                    name: Set(name.clone()),
-                    ..Default::default()
-                })
-                .exec_with_returning(db)
-                .await?
-            }
-        };
+        let tag = get_or_create(db, &name).await?;
         ProductTag::insert(product_tag::ActiveModel {
             product_id: Set(product_id),
             tag_id: Set(tag.id),
@@ -50,6 +36,23 @@ pub async fn set_tags(db: &impl ConnectionTrait, product_id: i64, names: &[Strin
         .await?;
     }
     Ok(())
+}
+
+/// The tag called `name`, created if it does not exist yet. An upsert, so two products created at once with the
+/// same new tag both get it: the second insert waits for the first and then does nothing.
+async fn get_or_create(db: &impl ConnectionTrait, name: &str) -> Result<tag::Model> {
+    Tag::insert(tag::ActiveModel {
+        name: Set(name.to_owned()),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([tag::Column::Name])
+    .exec_without_returning(db)
+    .await?;
+    Tag::find()
+        .filter(tag::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("tag `{name}`")))
 }
 
 /// A product's tag names, sorted.

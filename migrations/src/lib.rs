@@ -15,6 +15,7 @@ mod m20261127_000008_search_vectors;
 mod m20261130_000009_stripped_search_vectors;
 mod m20261130_000010_listed_scores_index;
 mod m20261201_000011_users_email_verified;
+mod m20261201_000012_race_guards;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_stripped_search_vectors::Migration),
             Box::new(m20261130_000010_listed_scores_index::Migration),
             Box::new(m20261201_000011_users_email_verified::Migration),
+            Box::new(m20261201_000012_race_guards::Migration),
         ]
     }
 }

@@ -162,10 +162,20 @@ async fn load_facts(
 
 /// Re-evaluates the given products against every policy in their scope and stores the results (retired
 /// products have no evaluations). An approved, unexpired waiver turns a failure into `waived`.
+///
+/// Replacing a product's evaluations, score and search document is one writer's job at a time: the products'
+/// rows stay locked until the transaction ends (all of them first, in id order), so two transactions that
+/// evaluate the same product take turns instead of deadlocking or colliding on `ux_evaluations_product_policy`;
+/// the second one sees the first one's committed facts.
 pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -> Result<()> {
     if product_ids.is_empty() {
         return Ok(());
     }
+    let mut product_ids = product_ids.to_vec();
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let product_ids = &product_ids[..];
+    crate::db::lock_rows(db, "data_products", product_ids).await?;
     let policies = Policy::find().all(db).await?;
     let domains: HashMap<i64, domain::Model> = Domain::find()
         .all(db)
@@ -266,8 +276,15 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
 }
 
 /// Recounts, per policy, the listed products of these domains that pass it (or are waived) and those it applies
-/// to: the cells of the governance matrix.
+/// to: the cells of the governance matrix. One writer per domain at a time (in ascending domain order), so the
+/// count of a later one includes the evaluations of an earlier one.
 pub async fn tally_domains(db: &impl ConnectionTrait, domain_ids: &[i64]) -> Result<()> {
+    let mut domain_ids = domain_ids.to_vec();
+    domain_ids.sort_unstable();
+    domain_ids.dedup();
+    for id in &domain_ids {
+        crate::db::take_turn(db, crate::db::Turn::DomainTally(*id)).await?;
+    }
     for chunk in domain_ids.chunks(200) {
         DomainPolicyTally::delete_many()
             .filter(domain_policy_tally::Column::DomainId.is_in(chunk.to_vec()))

@@ -148,8 +148,19 @@ async fn store_run(db: &impl ConnectionTrait, run: NewRun<'_>) -> Result<quality
     Ok(row)
 }
 
-/// Stores a quality run in Agora's format for `domain/product`.
+/// Stores a quality run in Agora's format for `domain/product` (again if the database aborted it to break a
+/// deadlock with another writer).
 pub async fn push_quality(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    domain: &str,
+    slug: &str,
+    input: QualityRunInput,
+) -> Result<quality_run::Model> {
+    crate::db::retry(|| push_quality_once(db, viewer, domain, slug, input.clone())).await
+}
+
+async fn push_quality_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     domain: &str,
@@ -215,6 +226,14 @@ pub struct DataContractCliCheck {
 /// Stores a datacontract-cli run. The product is found by `dataProductId` (`domain/product`, or a product
 /// slug that is unique) or else by `dataContractId` (the ODCS id of one of its contracts).
 pub async fn push_datacontract_cli(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    run: DataContractCliRun,
+) -> Result<(String, quality_run::Model)> {
+    crate::db::retry(|| push_datacontract_cli_once(db, viewer, run.clone())).await
+}
+
+async fn push_datacontract_cli_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     run: DataContractCliRun,
@@ -345,6 +364,16 @@ pub struct MeasurementInput {
 
 /// Stores SLA measurements (one or many) for `domain/product`.
 pub async fn push_measurements(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    domain: &str,
+    slug: &str,
+    inputs: Vec<MeasurementInput>,
+) -> Result<usize> {
+    crate::db::retry(|| push_measurements_once(db, viewer, domain, slug, inputs.clone())).await
+}
+
+async fn push_measurements_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     domain: &str,
