@@ -5,7 +5,8 @@
 //   node end2end/oidc/server.mjs PORT      prints "ready ISSUER_URL" when listening on 127.0.0.1:PORT
 //
 //   POST /__control  {"sub": "...", "email": "...", "name": "...", "email_verified": true, "iss": "..."}
-//                    sets who signs in next (kept until changed; "iss" forges a foreign issuer for a test)
+//                    sets who signs in next (kept until changed; "iss" forges a foreign issuer for a test;
+//                    "public_email" is the GitHub-style profile email, which nobody verified)
 //   GET  /user, GET /user/emails   a GitHub-style user API for the access token, so the GitHub provider
 //                    can be exercised against a real OAuth2 server.
 import http from 'node:http';
@@ -27,12 +28,13 @@ let person = {
 let forgedIssuer = null;
 
 service.on('beforeTokenSigning', (token) => {
-  const { iss, ...claims } = person;
+  const { iss, public_email, ...claims } = person;
   Object.assign(token.payload, claims);
   if (forgedIssuer) token.payload.iss = forgedIssuer;
 });
 service.on('beforeUserinfo', (response) => {
-  response.body = { ...person };
+  const { public_email, ...claims } = person;
+  response.body = claims;
 });
 
 function readBody(req) {
@@ -66,7 +68,7 @@ const server = http.createServer(async (req, res) => {
         id: Math.abs([...person.sub].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)),
         login: person.sub,
         name: person.name,
-        email: null,
+        email: person.public_email ?? null,
         avatar_url: null,
       });
     }

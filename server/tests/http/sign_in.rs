@@ -62,16 +62,17 @@ async fn an_unverified_email_for_an_admin_address_gets_neither_the_address_nor_a
             app.label()
         );
 
-        // GitHub: only the verified primary email counts; without one there is no sign-in.
+        // GitHub: only the verified primary email counts, not the profile's public email.
+        oidc.set(
+            json!({"sub": "mallory-gh", "public_email": "root@corp.example", "name": "Mallory GH"}),
+        )
+        .await;
         let client = browser();
-        let callback = begin_with(&app, &client, "gh", "/").await;
-        let done = client.get(&callback).send().await.unwrap();
-        assert!(
-            location(&done).starts_with("/login?error="),
-            "{}",
-            location(&done)
-        );
-        assert_eq!(whoami(&app, &client).await, serde_json::Value::Null);
+        sign_in(&app, &client, "gh", "/").await;
+        let me = whoami(&app, &client).await;
+        assert_eq!(me["name"], "Mallory GH", "{}: {me}", app.label());
+        assert_eq!(me["is_admin"], false, "{}: {me}", app.label());
+        assert_ne!(me["email"], "root@corp.example", "{}: {me}", app.label());
         assert!(user_with_email(&app, "root@corp.example").await.is_none());
 
         // The same address verified makes its user the admin it names.
