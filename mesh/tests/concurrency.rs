@@ -426,3 +426,104 @@ async fn a_transaction_aborted_to_break_a_deadlock_runs_again() {
         assert_eq!(n, [2, 2], "{}", t.label);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_policies_with_one_new_key_in_one_scope_at_once_give_one_policy() {
+    use mesh::governance::policies::{self, PolicyInput};
+    const STEWARD: &str = "sofia.lind@northwind.example";
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let steward = viewer(db, STEWARD).await;
+        for round in 0..5 {
+            let outcomes = at_once(2, |_| {
+                let (db, steward) = (db.clone(), steward.clone());
+                async move {
+                    let input = PolicyInput {
+                        scope: if round % 2 == 0 {
+                            "global"
+                        } else {
+                            "marketing"
+                        }
+                        .into(),
+                        key: format!("twin-{round}"),
+                        title: "Twin".into(),
+                        rationale: "because".into(),
+                        rule: "has_output_port".into(),
+                        params: "{}".into(),
+                        severity: "major".into(),
+                        enabled: true,
+                    };
+                    policies::create(&db, &steward, &input).await
+                }
+            })
+            .await;
+            let won = outcomes.iter().filter(|o| o.is_ok()).count();
+            let refused: Vec<&Error> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+            assert_eq!(won, 1, "{} round {round}: {outcomes:?}", t.label);
+            assert!(
+                refused.iter().all(|e| is_refusal(e)),
+                "{}: {refused:?}",
+                t.label
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_waiver_requested_twice_at_once_waits_once() {
+    use mesh::governance::waivers;
+    use mesh::kinds::WaiverStatus;
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let dan = viewer(db, DAN).await;
+        let product = catalog::find_product(db, &dan, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        let waiting: Vec<i64> = Waiver::find()
+            .filter(waiver::Column::ProductId.eq(product.id))
+            .filter(waiver::Column::Status.eq(WaiverStatus::Requested))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|w| w.policy_id)
+            .collect();
+        let policies: Vec<i64> = Policy::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .filter(|id| !waiting.contains(id))
+            .take(4)
+            .collect();
+        let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+        for policy_id in policies {
+            let outcomes = at_once(2, |_| {
+                let (db, dan, until) = (db.clone(), dan.clone(), until.clone());
+                async move {
+                    waivers::request(
+                        &db,
+                        &dan,
+                        product.id,
+                        policy_id,
+                        "The upstream feed is being replaced this quarter",
+                        &until,
+                    )
+                    .await
+                }
+            })
+            .await;
+            let won = outcomes.iter().filter(|o| o.is_ok()).count();
+            let refused: Vec<&Error> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+            assert_eq!(won, 1, "{} policy {policy_id}: {outcomes:?}", t.label);
+            assert!(
+                refused.iter().all(|e| is_refusal(e)),
+                "{}: {refused:?}",
+                t.label
+            );
+        }
+    }
+}
