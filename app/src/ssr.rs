@@ -16,6 +16,8 @@ pub struct AppContext {
     pub search: mesh::search::Searcher,
     /// Rendered pages of search results (shared by every request of this instance).
     pub search_pages: RenderedSearches,
+    /// Where team webhooks may point (`AGORA_WEBHOOK_ALLOW_PRIVATE`, https in production).
+    pub webhook_rules: mesh::webhooks::TargetRules,
 }
 
 /// Rendered pages of marketplace results by index version, audience (which drafts one may see) and query

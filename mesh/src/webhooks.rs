@@ -3,11 +3,12 @@
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use sha2::Sha256;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::access::Viewer;
 use crate::audit::{self, Entry};
@@ -26,29 +27,210 @@ pub const EVENT_TYPES: &[&str] = &[
     "agora.product.published",
 ];
 
-/// The header carrying the signature: `sha256=<hex of HMAC-SHA256(secret, body)>`.
+/// The header carrying the signature: `t=<unix seconds>,v1=<hex of HMAC-SHA256(secret, "<t>.<body>")>` (the
+/// scheme of Stripe and Standard Webhooks). The timestamp is signed too, so a receiver can refuse replays.
 pub const SIGNATURE_HEADER: &str = "x-agora-signature";
 
-/// Signs a payload as the receiver checks it.
-pub fn sign(secret: &str, body: &[u8]) -> String {
+/// How far a signature's timestamp may be from the receiver's clock (either way) before it is refused as a replay.
+pub const SIGNATURE_TOLERANCE_SECONDS: i64 = 300;
+
+fn signature_mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
     mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    mac
 }
 
-/// Checks a signature in constant time.
-pub fn verify(secret: &str, body: &[u8], signature: &str) -> bool {
-    let Some(hex_sig) = signature.strip_prefix("sha256=") else {
+/// Signs a payload at `timestamp` (unix seconds) as the receiver checks it.
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mac = signature_mac(secret, timestamp, body);
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Checks a signature header as a receiver should: a `v1` matches (in constant time) and its `t` is within
+/// [`SIGNATURE_TOLERANCE_SECONDS`] of `now` (unix seconds).
+pub fn verify(secret: &str, body: &[u8], header: &str, now: i64) -> bool {
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", t)) => timestamp = t.parse::<i64>().ok(),
+            Some(("v1", sig)) => signatures.extend(hex::decode(sig).ok()),
+            _ => {}
+        }
+    }
+    let Some(timestamp) = timestamp else {
         return false;
     };
-    let Ok(bytes) = hex::decode(hex_sig) else {
+    if (now - timestamp).abs() > SIGNATURE_TOLERANCE_SECONDS {
         return false;
+    }
+    signatures.iter().any(|sig| {
+        signature_mac(secret, timestamp, body)
+            .verify_slice(sig)
+            .is_ok()
+    })
+}
+
+/// At most this many webhooks per team.
+pub const MAX_WEBHOOKS_PER_TEAM: u64 = 20;
+
+/// Where webhooks may point, from the configuration. The default is the strict one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetRules {
+    /// `AGORA_WEBHOOK_ALLOW_PRIVATE`: loopback, private, link-local and other internal addresses are allowed.
+    pub allow_private: bool,
+    /// Production: only `https://` targets.
+    pub require_https: bool,
+}
+
+impl Default for TargetRules {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            require_https: true,
+        }
+    }
+}
+
+/// Why an attempt did not get an HTTP answer. Only these fixed texts are stored and shown (never a client's
+/// error text, which would describe the network behind Agora).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The target is, or resolves only to, an address Agora does not send to.
+    #[error("refused: private address")]
+    PrivateAddress,
+    #[error("refused: https required")]
+    HttpsRequired,
+    #[error("refused: not an http(s) URL")]
+    NotHttp,
+    #[error("timed out")]
+    TimedOut,
+    #[error("could not connect")]
+    CannotConnect,
+    #[error("request failed")]
+    RequestFailed,
+}
+
+impl Failure {
+    const ALL: [Failure; 6] = [
+        Failure::PrivateAddress,
+        Failure::HttpsRequired,
+        Failure::NotHttp,
+        Failure::TimedOut,
+        Failure::CannotConnect,
+        Failure::RequestFailed,
+    ];
+
+    /// The failure a stored text names; anything else (e.g. written by an older version) is a failed request.
+    pub fn from_stored(text: &str) -> Failure {
+        Failure::ALL
+            .into_iter()
+            .find(|f| f.to_string() == text)
+            .unwrap_or(Failure::RequestFailed)
+    }
+}
+
+impl TargetRules {
+    /// Checks a target when it is registered: [`TargetRules::check_url`], and loopback names, which need no
+    /// lookup to know (a registration does not resolve names: their answer may change before the delivery).
+    pub fn check_registration(&self, url: &str) -> std::result::Result<url::Url, Failure> {
+        let url = self.check_url(url)?;
+        if let Some(url::Host::Domain(name)) = url.host() {
+            // RFC 6761: `localhost` and every name under it is the loopback interface.
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if (name == "localhost" || name.ends_with(".localhost")) && !self.allow_private {
+                return Err(Failure::PrivateAddress);
+            }
+        }
+        Ok(url)
+    }
+
+    /// May a connection go to `ip`?
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.allow_private || !is_internal(ip)
+    }
+
+    /// Checks a target before anything is sent: the scheme, and the host when it is an IP literal (a literal is
+    /// never resolved, so this is its only check). Names are checked address by address when the connection is
+    /// made (see the server's webhook client), so a name that resolves elsewhere later cannot slip through.
+    pub fn check_url(&self, url: &str) -> std::result::Result<url::Url, Failure> {
+        let url = url::Url::parse(url.trim()).map_err(|_| Failure::NotHttp)?;
+        match url.scheme() {
+            "https" => {}
+            "http" if !self.require_https => {}
+            "http" => return Err(Failure::HttpsRequired),
+            _ => return Err(Failure::NotHttp),
+        }
+        let internal = match url.host() {
+            None => return Err(Failure::NotHttp),
+            Some(url::Host::Ipv4(ip)) => is_internal(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => is_internal(IpAddr::V6(ip)),
+            Some(url::Host::Domain(_)) => false,
+        };
+        if internal && !self.allow_private {
+            return Err(Failure::PrivateAddress);
+        }
+        Ok(url)
+    }
+}
+
+/// Addresses a webhook must not reach: this host, private networks, link-local (cloud metadata), CGNAT,
+/// multicast, broadcast, reserved and unspecified, also when written as IPv4-mapped, IPv4-compatible, NAT64 or
+/// 6to4 IPv6.
+pub fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_internal_v4(v4),
+        IpAddr::V6(v6) => is_internal_v6(v6),
+    }
+}
+
+fn is_internal_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    a == 0 // "this network", 0.0.0.0
+        || a == 10
+        || a == 127
+        || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
+        || (a == 169 && b == 254) // link-local, cloud metadata
+        || (a == 172 && (16..32).contains(&b))
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 192 && b == 168)
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 224 // multicast 224/4, reserved 240/4, broadcast
+}
+
+fn is_internal_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    let embedded = |hi: u16, lo: u16| {
+        is_internal_v4(Ipv4Addr::new(
+            (hi >> 8) as u8,
+            hi as u8,
+            (lo >> 8) as u8,
+            lo as u8,
+        ))
     };
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(body);
-    mac.verify_slice(&bytes).is_ok()
+    if ip.is_unspecified() || ip.is_loopback() {
+        return true;
+    }
+    match s {
+        // IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] | [0, 0, 0, 0, 0, 0, hi, lo] => embedded(hi, lo),
+        // NAT64 64:ff9b::a.b.c.d
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => embedded(hi, lo),
+        // 6to4 2002:aabb:ccdd::/48
+        [0x2002, hi, lo, ..] => embedded(hi, lo),
+        _ => {
+            (s[0] & 0xfe00) == 0xfc00 // unique-local fc00::/7
+                || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
+                || (s[0] & 0xff00) == 0xff00 // multicast ff00::/8
+        }
+    }
 }
 
 /// A CloudEvent 1.0 (structured JSON).
@@ -172,7 +354,7 @@ pub async fn record_attempt(
     db: &impl ConnectionTrait,
     delivery_id: i64,
     status_code: Option<u16>,
-    error: Option<String>,
+    failure: Option<Failure>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let Some(d) = WebhookDelivery::find_by_id(delivery_id).one(db).await? else {
@@ -183,7 +365,7 @@ pub async fn record_attempt(
     let mut active: webhook_delivery::ActiveModel = d.into();
     active.attempts = Set(attempts);
     active.last_status_code = Set(status_code.map(i32::from));
-    active.last_error = Set(error);
+    active.last_error = Set(failure.map(|f| f.to_string()));
     active.lease_until = Set(None);
     if ok {
         active.status = Set("delivered".into());
@@ -209,7 +391,8 @@ pub struct WebhookView {
     pub deliveries: Vec<webhook_delivery::Model>,
 }
 
-/// The webhooks of the teams the viewer owns (all for admins), with their last 20 deliveries.
+/// The webhooks of the teams the viewer owns (all for admins), with their last 20 deliveries. A delivery's
+/// `last_error` is one of the [`Failure`] texts.
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<WebhookView>> {
     viewer.require_user()?;
     let mut query = Webhook::find().order_by_asc(webhook::Column::Id);
@@ -225,7 +408,13 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<Webh
             .order_by_desc(webhook_delivery::Column::Id)
             .limit(20)
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|mut d| {
+                d.last_error = d.last_error.map(|e| Failure::from_stored(&e).to_string());
+                d
+            })
+            .collect();
         out.push(WebhookView {
             team_name: teams
                 .iter()
@@ -247,10 +436,12 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<Webh
     Ok(out)
 }
 
-/// Adds a webhook to a team the viewer owns. Returns the row (with the secret, shown once).
+/// Adds a webhook to a team the viewer owns, pointing where `rules` allow (at most [`MAX_WEBHOOKS_PER_TEAM`] per
+/// team). Returns the row (with the secret, shown once).
 pub async fn create(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
+    rules: &TargetRules,
     team_slug: &str,
     url: &str,
     event_types: &[String],
@@ -265,10 +456,25 @@ pub async fn create(
         viewer.may_decide_for_team(team.id),
         "manage this team's webhooks (owners only)",
     )?;
+    let existing = Webhook::find()
+        .filter(webhook::Column::TeamId.eq(team.id))
+        .count(db)
+        .await?;
+    if existing >= MAX_WEBHOOKS_PER_TEAM {
+        return Err(Error::Conflict(format!(
+            "{} already has {MAX_WEBHOOKS_PER_TEAM} webhooks, the most a team may have: delete one first",
+            team.name
+        )));
+    }
     let mut errors = Vec::new();
-    match url::Url::parse(url.trim()) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-        _ => errors.push(FieldError::new("url", "give an http:// or https:// URL")),
+    match rules.check_registration(url) {
+        Ok(_) => {}
+        Err(Failure::HttpsRequired) => errors.push(FieldError::new("url", "give an https:// URL")),
+        Err(Failure::PrivateAddress) => errors.push(FieldError::new(
+            "url",
+            "must not point to a loopback, private or link-local address",
+        )),
+        Err(_) => errors.push(FieldError::new("url", "give an http:// or https:// URL")),
     }
     let types: Vec<&String> = event_types.iter().filter(|t| !t.is_empty()).collect();
     if types.is_empty() {
@@ -338,12 +544,193 @@ mod tests {
 
     #[test]
     fn signatures_verify_and_tampering_fails() {
-        let sig = sign("s3cret", b"{\"a\":1}");
-        assert!(sig.starts_with("sha256=") && sig.len() == 7 + 64);
-        assert!(verify("s3cret", b"{\"a\":1}", &sig));
-        assert!(!verify("s3cret", b"{\"a\":2}", &sig));
-        assert!(!verify("other", b"{\"a\":1}", &sig));
-        assert!(!verify("s3cret", b"{\"a\":1}", "sha256=zz"));
+        let t = 1_764_000_000;
+        let sig = sign("s3cret", t, b"{\"a\":1}");
+        assert!(sig.starts_with("t=1764000000,v1=") && sig.len() == 16 + 64);
+        assert!(verify("s3cret", b"{\"a\":1}", &sig, t));
+        assert!(!verify("s3cret", b"{\"a\":2}", &sig, t));
+        assert!(!verify("other", b"{\"a\":1}", &sig, t));
+        assert!(!verify("s3cret", b"{\"a\":1}", "t=1764000000,v1=zz", t));
+        assert!(
+            !verify(
+                "s3cret",
+                b"{\"a\":1}",
+                &sig.replace("t=1764000000", "t=1764000001"),
+                t
+            ),
+            "the timestamp is signed"
+        );
+        let v1 = sig.split_once(",v1=").unwrap().1;
+        assert!(
+            !verify("s3cret", b"{\"a\":1}", &format!("v1={v1}"), t),
+            "no timestamp, no trust"
+        );
+        assert!(
+            verify("s3cret", b"{\"a\":1}", &format!("t={t},v1=00,v1={v1}"), t),
+            "any v1 may match (key rotation)"
+        );
+    }
+
+    #[test]
+    fn signatures_match_the_readme_recipe() {
+        // The value the README's Python and openssl recipes compute for this secret, time and body.
+        assert_eq!(
+            sign("s3cret", 1_764_000_000, b"{\"a\":1}"),
+            "t=1764000000,v1=ece4ac47663d3ad88bb0892d55cacbb8177c0af8203f4a4e2e1e25c47ec628d5"
+        );
+    }
+
+    #[test]
+    fn old_or_future_signatures_are_replays() {
+        let t = 1_764_000_000;
+        let sig = sign("s3cret", t, b"{}");
+        assert!(verify(
+            "s3cret",
+            b"{}",
+            &sig,
+            t + SIGNATURE_TOLERANCE_SECONDS
+        ));
+        assert!(!verify(
+            "s3cret",
+            b"{}",
+            &sig,
+            t + SIGNATURE_TOLERANCE_SECONDS + 1
+        ));
+        assert!(!verify(
+            "s3cret",
+            b"{}",
+            &sig,
+            t - SIGNATURE_TOLERANCE_SECONDS - 1
+        ));
+    }
+
+    #[test]
+    fn internal_addresses_are_recognised_in_every_spelling() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "255.255.255.255",
+            "240.0.0.1",
+            "192.0.0.170",
+            "198.18.0.1",
+            "::",
+            "::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+            "fe80::1",
+            "febf::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fec0::1",
+            "ff02::1",
+        ] {
+            assert!(is_internal(ip.parse().unwrap()), "{ip} is internal");
+        }
+        for ip in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "172.15.255.255",
+            "172.32.0.1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "169.253.0.1",
+            "192.169.0.1",
+            "223.255.255.255",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+            "2002:808:808::",
+            "2001:db8::1",
+        ] {
+            assert!(!is_internal(ip.parse().unwrap()), "{ip} is public");
+        }
+    }
+
+    #[test]
+    fn literal_and_loopback_targets_are_refused_before_sending() {
+        let strict = TargetRules::default();
+        for url in [
+            "https://127.0.0.1/",
+            "https://[::1]:8080/x",
+            "https://[::ffff:127.0.0.1]/",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://2130706433/",
+            "https://0x7f.1/",
+            "https://0/",
+            "https://[fe80::1]/",
+            "https://10.0.0.5/",
+        ] {
+            assert_eq!(strict.check_url(url), Err(Failure::PrivateAddress), "{url}");
+        }
+        assert!(strict.check_url("https://hooks.example/x").is_ok());
+        for url in [
+            "https://localhost:3000/",
+            "https://LOCALHOST./",
+            "https://agora.localhost/",
+            "https://127.0.0.1/",
+        ] {
+            assert_eq!(
+                strict.check_registration(url),
+                Err(Failure::PrivateAddress),
+                "{url}"
+            );
+        }
+        assert!(
+            strict.check_url("https://localhost/").is_ok(),
+            "names are checked when connecting"
+        );
+        assert_eq!(
+            strict.check_url("http://hooks.example/x"),
+            Err(Failure::HttpsRequired)
+        );
+        assert_eq!(
+            strict.check_url("ftp://hooks.example/x"),
+            Err(Failure::NotHttp)
+        );
+        assert_eq!(strict.check_url("not a url"), Err(Failure::NotHttp));
+        let dev = TargetRules {
+            allow_private: false,
+            require_https: false,
+        };
+        assert!(dev.check_url("http://hooks.example/x").is_ok());
+        assert_eq!(
+            dev.check_url("http://127.0.0.1:9/"),
+            Err(Failure::PrivateAddress)
+        );
+        let lab = TargetRules {
+            allow_private: true,
+            require_https: false,
+        };
+        assert!(lab.check_url("http://127.0.0.1:9/").is_ok());
+        assert!(lab.allows("127.0.0.1".parse().unwrap()));
+        assert!(!dev.allows("127.0.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn only_fixed_failure_texts_are_shown() {
+        assert_eq!(
+            Failure::from_stored("refused: private address"),
+            Failure::PrivateAddress
+        );
+        assert_eq!(
+            Failure::from_stored(
+                "error sending request for url (http://10.0.0.7:5432/): connection refused"
+            ),
+            Failure::RequestFailed
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use mesh::entity::prelude::*;
 use mesh::kinds::SubscriptionStatus as S;
 use mesh::subscriptions::{self, NewRequest};
 use mesh::testing::{databases, fingerprint};
+use mesh::webhooks::TargetRules;
 use mesh::{catalog, Error};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -344,6 +345,7 @@ async fn subscription_events_are_queued_for_team_webhooks() {
         let hook = mesh::webhooks::create(
             db,
             &dan,
+            &TargetRules::default(),
             "marketing-analytics",
             "https://provisioner.example/hooks",
             &[
@@ -357,6 +359,7 @@ async fn subscription_events_are_queued_for_team_webhooks() {
             mesh::webhooks::create(
                 db,
                 &isabel,
+                &TargetRules::default(),
                 "marketing-analytics",
                 "https://x.example",
                 &["*".into()]

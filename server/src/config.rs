@@ -44,6 +44,19 @@ pub struct Config {
     /// `AGORA_ANON_RATE_LIMIT_PER_SECOND` and `AGORA_ANON_RATE_LIMIT_BURST` (anonymous reads per IP; default 20
     /// a second with bursts of 60; 0 switches the limit off) and `AGORA_TRUSTED_PROXIES`.
     pub rate_limits: RateLimits,
+    /// `AGORA_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private and link-local addresses (default
+    /// false; the test suite's local receivers need it).
+    pub webhook_allow_private: bool,
+}
+
+impl Config {
+    /// Where webhooks may point: public addresses only unless allowed, https only in production.
+    pub fn webhook_rules(&self) -> mesh::webhooks::TargetRules {
+        mesh::webhooks::TargetRules {
+            allow_private: self.webhook_allow_private,
+            require_https: self.environment == Environment::Production,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +177,7 @@ impl Config {
             job_interval_seconds: number(&get, "AGORA_JOB_INTERVAL_SECONDS", 60)?,
             search_refresh_ms: number(&get, "AGORA_SEARCH_REFRESH_MS", 1000)?,
             search_cache_mb: number_or_zero(&get, "AGORA_SEARCH_CACHE_MB", 16)?,
+            webhook_allow_private: flag(&get, "AGORA_WEBHOOK_ALLOW_PRIVATE")?.unwrap_or(false),
         })
     }
 }
@@ -485,6 +499,21 @@ mod tests {
             err.to_string(),
             "AGORA_TRUSTED_PROXIES: `proxy.local` is not an IP address or CIDR range"
         );
+    }
+
+    #[test]
+    fn webhooks_reach_public_https_targets_unless_configured() {
+        let dev = config(&[]).unwrap().webhook_rules();
+        assert!(!dev.allow_private && !dev.require_https);
+        let prod = config(&[
+            ("AGORA_ENV", "production"),
+            ("AGORA_PUBLIC_URL", "https://agora.example.com"),
+        ])
+        .unwrap()
+        .webhook_rules();
+        assert!(!prod.allow_private && prod.require_https);
+        let lab = config(&[("AGORA_WEBHOOK_ALLOW_PRIVATE", "true")]).unwrap();
+        assert!(lab.webhook_rules().allow_private);
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //! subscription expiry and reminders, the daily governance run (waivers lapse, every product re-evaluated,
 //! today's compliance snapshot), expired sessions, idle rate-limit keys). Each step is safe to run on
 //! several instances at once: rows are claimed or changed conditionally in the database.
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use mesh::webhooks::{Due, Failure, TargetRules};
 use mesh::DatabaseConnection;
+use tokio::task::JoinSet;
 
 use crate::ratelimit::Limiters;
 
@@ -17,21 +20,26 @@ pub struct JobSettings {
     pub reminder_days: i64,
     /// Seconds between housekeeping runs (`AGORA_JOB_INTERVAL_SECONDS`, default 60).
     pub interval_seconds: u64,
+    /// Where webhooks may be delivered (`AGORA_WEBHOOK_ALLOW_PRIVATE`, https in production).
+    pub webhook_rules: TargetRules,
 }
 
+/// Deliveries in flight at once (per instance). Each runs on its own task for at most [`DELIVERY_TIMEOUT`], so a
+/// slow target holds one slot for that long while the others, and the next rounds, keep going.
+pub const DELIVERY_CONCURRENCY: usize = 8;
+/// Connecting and answering, per attempt.
+pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub fn spawn(db: DatabaseConnection, limiters: Arc<Limiters>, settings: JobSettings) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .user_agent("agora-webhooks")
-        .build()
-        .expect("a reqwest client with static settings builds");
+    let http = webhook_client(settings.webhook_rules);
+    let rules = settings.webhook_rules;
     let deliveries_db = db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
+        let mut in_flight = JoinSet::new();
         loop {
             tick.tick().await;
-            deliver_due(&deliveries_db, &http).await;
+            deliver_due(&deliveries_db, &http, rules, &mut in_flight).await;
         }
     });
     tokio::spawn(async move {
@@ -43,9 +51,66 @@ pub fn spawn(db: DatabaseConnection, limiters: Arc<Limiters>, settings: JobSetti
     });
 }
 
-/// Sends the webhook deliveries that are due, signed, and records each outcome.
-pub async fn deliver_due(db: &DatabaseConnection, http: &reqwest::Client) {
-    let due = match mesh::webhooks::claim_due(db, Utc::now(), 20).await {
+/// The client webhooks go out with: names resolve through [`CheckedResolver`] (so it connects only to addresses
+/// `rules` allow, whatever the name resolves to by then), no redirects, no proxy from the environment (the
+/// check would then apply to the proxy, not the target), and a timeout per attempt.
+pub fn webhook_client(rules: TargetRules) -> reqwest::Client {
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(CheckedResolver { rules }))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(DELIVERY_TIMEOUT)
+        .timeout(DELIVERY_TIMEOUT)
+        .user_agent("agora-webhooks")
+        .build()
+        .expect("a reqwest client with static settings builds")
+}
+
+/// Resolves a webhook's host and keeps only the addresses the rules allow; when none is left the connection is
+/// refused with [`RefusedAddress`]. The connection then goes to a checked address, so a name cannot pass the
+/// check with one answer and connect with another (DNS rebinding). IP literals never reach a resolver: they are
+/// checked by [`TargetRules::check_url`] before sending.
+struct CheckedResolver {
+    rules: TargetRules,
+}
+
+/// Every address of the target was one webhooks may not reach.
+#[derive(Debug, thiserror::Error)]
+#[error("refused: private address")]
+struct RefusedAddress;
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let rules = self.rules;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> =
+                found.into_iter().filter(|a| rules.allows(a.ip())).collect();
+            if allowed.is_empty() {
+                return Err(Box::new(RefusedAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Claims as many due deliveries as `in_flight` has free slots (of [`DELIVERY_CONCURRENCY`]) and starts each on
+/// its own task (signed, the outcome recorded) without waiting for it: a slow target holds only its slot, never
+/// the others or the next round. The claim's 60 s lease outlasts an attempt, so no instance sends it twice at once.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    http: &reqwest::Client,
+    rules: TargetRules,
+    in_flight: &mut JoinSet<()>,
+) {
+    while in_flight.try_join_next().is_some() {}
+    let free = DELIVERY_CONCURRENCY.saturating_sub(in_flight.len());
+    if free == 0 {
+        return;
+    }
+    let due = match mesh::webhooks::claim_due(db, Utc::now(), free as u64).await {
         Ok(due) => due,
         Err(err) => {
             tracing::warn!(error = %err, "could not read webhook deliveries");
@@ -53,34 +118,71 @@ pub async fn deliver_due(db: &DatabaseConnection, http: &reqwest::Client) {
         }
     };
     for d in due {
-        let body = serde_json::to_vec(&d.payload).unwrap_or_default();
-        let signature = mesh::webhooks::sign(&d.secret, &body);
-        let result = http
-            .post(&d.url)
-            .header("content-type", "application/cloudevents+json")
-            .header(mesh::webhooks::SIGNATURE_HEADER, signature)
-            .header("x-agora-delivery", d.delivery_id.to_string())
-            .body(body)
-            .send()
-            .await;
-        let (status, error) = match result {
-            Ok(response) => (Some(response.status().as_u16()), None),
-            Err(err) => (None, Some(err.to_string())),
-        };
-        if status.is_none_or(|s| !(200..300).contains(&s)) {
-            tracing::info!(
-                delivery = d.delivery_id,
-                attempt = d.attempts + 1,
-                ?status,
-                ?error,
-                "webhook delivery failed"
-            );
+        in_flight.spawn(deliver(db.clone(), http.clone(), rules, d));
+    }
+}
+
+async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRules, d: Due) {
+    let outcome = match rules.check_url(&d.url) {
+        Ok(url) => send(&http, url, &d).await,
+        Err(refused) => Err(refused),
+    };
+    let (status, failure) = match outcome {
+        Ok(code) => (Some(code), None),
+        Err(failure) => (None, Some(failure)),
+    };
+    if status.is_none_or(|s| !(200..300).contains(&s)) {
+        tracing::info!(
+            delivery = d.delivery_id,
+            attempt = d.attempts + 1,
+            ?status,
+            failure = failure.map(|f| f.to_string()),
+            "webhook delivery failed"
+        );
+    }
+    if let Err(err) =
+        mesh::webhooks::record_attempt(&db, d.delivery_id, status, failure, Utc::now()).await
+    {
+        tracing::warn!(error = %err, "could not record a webhook attempt");
+    }
+}
+
+/// One attempt: the status code, or what went wrong in words fit for the webhooks page (the client's own error
+/// text, which describes the network, goes to the log only).
+async fn send(http: &reqwest::Client, url: url::Url, d: &Due) -> Result<u16, Failure> {
+    let body = serde_json::to_vec(&d.payload).unwrap_or_default();
+    let signature = mesh::webhooks::sign(&d.secret, Utc::now().timestamp(), &body);
+    let result = http
+        .post(url)
+        .header("content-type", "application/cloudevents+json")
+        .header(mesh::webhooks::SIGNATURE_HEADER, signature)
+        .header("x-agora-delivery", d.delivery_id.to_string())
+        .body(body)
+        .send()
+        .await;
+    match result {
+        Ok(response) => Ok(response.status().as_u16()),
+        Err(err) => {
+            tracing::debug!(delivery = d.delivery_id, error = %err, "webhook request failed");
+            Err(failure_of(&err))
         }
-        if let Err(err) =
-            mesh::webhooks::record_attempt(db, d.delivery_id, status, error, Utc::now()).await
-        {
-            tracing::warn!(error = %err, "could not record a webhook attempt");
+    }
+}
+
+fn failure_of(err: &reqwest::Error) -> Failure {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if e.is::<RefusedAddress>() {
+            return Failure::PrivateAddress;
         }
+        cause = e.source();
+    }
+    if err.is_timeout() {
+        Failure::TimedOut
+    } else if err.is_connect() {
+        Failure::CannotConnect
+    } else {
+        Failure::RequestFailed
     }
 }
 

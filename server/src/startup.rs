@@ -138,6 +138,7 @@ impl Application {
             search_pages: app::ssr::RenderedSearches::with_capacity(
                 config.search_cache_mb.saturating_mul(1 << 20),
             ),
+            webhook_rules: config.webhook_rules(),
         };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
         crate::jobs::spawn(
@@ -146,6 +147,7 @@ impl Application {
             crate::jobs::JobSettings {
                 reminder_days: config.reminder_days,
                 interval_seconds: config.job_interval_seconds,
+                webhook_rules: config.webhook_rules(),
             },
         );
         Ok(Self {

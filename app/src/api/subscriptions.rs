@@ -242,7 +242,15 @@ pub async fn create_webhook(
 ) -> Result<CreatedWebhook, AppError> {
     let ctx = crate::ssr::app_context()?;
     let types: Vec<String> = event_types.split_whitespace().map(str::to_owned).collect();
-    let hook = mesh::webhooks::create(&ctx.db, &crate::ssr::viewer(), &team, &url, &types).await?;
+    let hook = mesh::webhooks::create(
+        &ctx.db,
+        &crate::ssr::viewer(),
+        &ctx.webhook_rules,
+        &team,
+        &url,
+        &types,
+    )
+    .await?;
     Ok(CreatedWebhook {
         url: hook.url,
         secret: hook.secret,

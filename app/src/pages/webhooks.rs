@@ -23,8 +23,10 @@ pub fn WebhooksPage() -> impl IntoView {
         <h1 class="text-2xl font-bold tracking-tight">"Team webhooks"</h1>
         <p class="mt-1 max-w-3xl text-sm text-slate-600">
             "Agora POSTs CloudEvents 1.0 JSON to your URL when a subscription to (or of) your team changes, signed with "
-            <code>"X-Agora-Signature: sha256=HMAC(secret, body)"</code>
-            ". Failed deliveries are retried with backoff. Grant access on "
+            <code>"X-Agora-Signature: t=<unix time>,v1=<HMAC-SHA256(secret, \"<t>.<body>\")>"</code>
+            " (refuse timestamps more than 5 minutes off, against replays). Internal addresses (loopback, \
+            private, link-local) are refused unless the operator allows them. Failed deliveries are retried with \
+            backoff. Grant access on "
             <code>"agora.subscription.approved"</code> ", remove it on revoked, expired and cancelled."
         </p>
         {move || created().map(|c| view! {

@@ -112,6 +112,9 @@ pub async fn spawn_app_with(db: TestDb, env: &[(&str, &str)]) -> TestApp {
         .or_insert_with(|| "100000".into());
     vars.entry("AGORA_RATE_LIMIT_PER_MINUTE".into())
         .or_insert_with(|| "100000".into());
+    // Tests' webhook receivers listen on 127.0.0.1; the SSRF tests set it to false.
+    vars.entry("AGORA_WEBHOOK_ALLOW_PRIVATE".into())
+        .or_insert_with(|| "true".into());
     // Anonymous reads are limited per IP by default; tests that do not test the limit switch it off.
     vars.entry("AGORA_ANON_RATE_LIMIT_PER_SECOND".into())
         .or_insert_with(|| "0".into());

@@ -12,3 +12,4 @@ mod pages;
 mod products;
 mod sign_in;
 mod subscriptions;
+mod webhooks;

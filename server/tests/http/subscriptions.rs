@@ -127,11 +127,12 @@ async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
     let (headers, body) = &got[1];
     assert_eq!(headers["content-type"], "application/cloudevents+json");
     let signature = headers[mesh::webhooks::SIGNATURE_HEADER].to_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
     assert!(
-        mesh::webhooks::verify(&secret, body, signature),
+        mesh::webhooks::verify(&secret, body, signature, now),
         "signature verifies with the team's secret"
     );
-    assert!(!mesh::webhooks::verify("wrong", body, signature));
+    assert!(!mesh::webhooks::verify("wrong", body, signature, now));
     let event: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(event["specversion"], "1.0");
     assert_eq!(event["type"], "agora.subscription.approved");

@@ -1,0 +1,86 @@
+//! Registering webhooks: where they may point (https in production, no internal addresses unless allowed), on
+//! SQLite and PostgreSQL.
+use mesh::access::{viewer_for, Viewer};
+use mesh::testing::databases;
+use mesh::webhooks::{self, TargetRules};
+use mesh::{DatabaseConnection, Error, FieldError};
+
+const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner
+
+async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
+    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    viewer_for(db, &user).await.unwrap()
+}
+
+async fn url_error(db: &DatabaseConnection, rules: TargetRules, url: &str) -> Option<String> {
+    let dan = viewer(db, DAN).await;
+    match webhooks::create(db, &dan, &rules, "marketing-analytics", url, &["*".into()]).await {
+        Ok(_) => None,
+        Err(Error::Invalid(fields)) => fields
+            .into_iter()
+            .find(|f: &FieldError| f.field == "url")
+            .map(|f| f.message),
+        Err(other) => panic!("{url}: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn production_takes_public_https_targets_only() {
+    let production = TargetRules {
+        allow_private: false,
+        require_https: true,
+    };
+    let development = TargetRules {
+        allow_private: false,
+        require_https: false,
+    };
+    let lab = TargetRules {
+        allow_private: true,
+        require_https: false,
+    };
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        assert_eq!(
+            url_error(db, production, "http://hooks.example/agora")
+                .await
+                .as_deref(),
+            Some("give an https:// URL"),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            url_error(db, production, "https://hooks.example/agora").await,
+            None
+        );
+        assert_eq!(
+            url_error(db, development, "http://hooks.example/agora").await,
+            None
+        );
+        for url in [
+            "https://10.1.2.3/hook",
+            "https://[fd00::1]/hook",
+            "https://[::ffff:169.254.169.254]/",
+            "http://localhost:8080/hook",
+        ] {
+            assert_eq!(
+                url_error(db, development, url).await.as_deref(),
+                Some("must not point to a loopback, private or link-local address"),
+                "{}: {url}",
+                t.label
+            );
+        }
+        assert_eq!(
+            url_error(db, lab, "http://127.0.0.1:9/hook").await,
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            url_error(db, production, "javascript:alert(1)")
+                .await
+                .as_deref(),
+            Some("give an http:// or https:// URL")
+        );
+    }
+}
