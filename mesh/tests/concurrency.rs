@@ -527,3 +527,112 @@ async fn the_same_waiver_requested_twice_at_once_waits_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let names: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let ours = names
+            .iter()
+            .position(|n| n == "m20261201_000012_race_guards")
+            .unwrap();
+        Migrator::down(db, Some((names.len() - ours) as u32))
+            .await
+            .unwrap();
+        // What two racing requests could store before the indexes: an approved subscription and a request for
+        // the same team and port; two waiting waivers; two global policies with one key.
+        let approved = Subscription::find()
+            .filter(subscription::Column::Status.eq(S::Approved))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut copy: subscription::ActiveModel = approved.clone().into();
+        copy.id = sea_orm::ActiveValue::NotSet;
+        copy.status = Set(S::Requested);
+        let duplicate_request = copy.insert(db).await.unwrap();
+        let waiting = Waiver::find()
+            .filter(waiver::Column::Status.eq("requested"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut copy: waiver::ActiveModel = waiting.clone().into();
+        copy.id = sea_orm::ActiveValue::NotSet;
+        let duplicate_waiver = copy.insert(db).await.unwrap();
+        let global = Policy::find()
+            .filter(policy::Column::DomainId.is_null())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut copy: policy::ActiveModel = global.clone().into();
+        copy.id = sea_orm::ActiveValue::NotSet;
+        let duplicate_policy = copy.insert(db).await.unwrap();
+
+        Migrator::up(db, None).await.unwrap();
+        let status = |id| async move {
+            Subscription::find_by_id(id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        };
+        assert_eq!(status(approved.id).await, S::Approved, "{}", t.label);
+        assert_eq!(
+            status(duplicate_request.id).await,
+            S::Cancelled,
+            "{}",
+            t.label
+        );
+        let waiver_status = |id| async move {
+            Waiver::find_by_id(id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        };
+        assert_eq!(
+            waiver_status(waiting.id).await.as_str(),
+            "requested",
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            waiver_status(duplicate_waiver.id).await.as_str(),
+            "denied",
+            "{}",
+            t.label
+        );
+        let key = |id| async move { Policy::find_by_id(id).one(db).await.unwrap().unwrap().key };
+        assert_eq!(key(global.id).await, global.key, "{}", t.label);
+        assert_eq!(
+            key(duplicate_policy.id).await,
+            format!("{}-{}", global.key, duplicate_policy.id),
+            "{}",
+            t.label
+        );
+        // And the rules hold from now on.
+        let again = db
+            .execute_unprepared(&format!(
+                "UPDATE subscriptions SET status = 'requested' WHERE id = {}",
+                duplicate_request.id
+            ))
+            .await
+            .unwrap_err();
+        assert!(
+            mesh::db::is_unique_violation(&again),
+            "{}: {again}",
+            t.label
+        );
+    }
+}
