@@ -22,6 +22,11 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// The call itself is malformed (a missing or mistyped argument): a client's mistake, never a user's.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("this request is too large")]
+    TooLarge,
     #[error("something went wrong on our side; it has been logged")]
     Internal,
     #[error("could not reach the server: {0}")]
@@ -45,6 +50,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server, these are the framework's refusals of a call (its arguments or body); in the browser,
+        // failures to reach the server or to read its answer.
+        #[cfg(feature = "ssr")]
+        return crate::ssr::refused_call(value);
+        #[cfg(not(feature = "ssr"))]
         AppError::Transport(value.to_string())
     }
 }
@@ -58,6 +68,8 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
+            AppError::BadRequest(_) => 400,
+            AppError::TooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

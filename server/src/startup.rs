@@ -128,6 +128,7 @@ impl Application {
                 .map(|p| (p.id.clone(), p.label.clone()))
                 .collect(),
             personas,
+            sign_in_origins: security::sign_in_origins(&config.auth.providers),
         };
         let limiters = Limiters::new(&config.rate_limits);
         let ctx = AppContext {
@@ -215,12 +216,18 @@ fn router(
         auth,
         limiters,
     });
+    let ctx_site = ctx.site.clone();
     let page_ctx = ctx.clone();
     let fallback_ctx = ctx;
     Router::new()
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
-        .nest("/api/v1", crate::api::v1::router())
+        .nest(
+            "/api/v1",
+            crate::api::v1::router().layer(axum::middleware::from_fn(
+                crate::problem::plain_refusals_as_problems,
+            )),
+        )
         .route("/auth/demo", post(auth_routes::demo))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/{provider}/start", post(auth_routes::start))
@@ -267,7 +274,13 @@ fn router(
             state.clone(),
             security::reject_cross_site,
         ))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::HeaderPolicy {
+                hsts: config.environment == crate::config::Environment::Production,
+                site: ctx_site,
+            },
+            security::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

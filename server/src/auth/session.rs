@@ -74,18 +74,10 @@ pub enum Credential {
     Token(String),
 }
 
-/// Puts a `Viewer` (and the `Credential`) into the request's extensions: from `Authorization: Bearer` (API
-/// tokens) or the session cookie. A bad token is refused with 401; an unknown or expired session is
-/// treated as anonymous and its cookie cleared.
-pub async fn resolve_viewer(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let db = &state.ctx.db;
-    let auth = &state.auth;
-    let bearer = request
-        .headers()
+/// The API token a request carries: `Authorization: Bearer agora_…`, or `x-api-key: agora_…` (datacontract-cli
+/// sends its key this way when publishing test results).
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -93,22 +85,55 @@ pub async fn resolve_viewer(
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(|t| t.trim().to_owned())
-        // datacontract-cli sends its API key this way when publishing test results.
         .or_else(|| {
-            request
-                .headers()
+            headers
                 .get("x-api-key")
                 .and_then(|v| v.to_str().ok())
                 .map(|t| t.trim().to_owned())
-        });
-    if let Some(token) = bearer {
+        })
+}
+
+/// API tokens are for machines and speak only the REST API. The pages and their server functions (`/api/{fn}`)
+/// are the UI's internals: they act for a signed-in session and check no token scopes, so a token gets nowhere
+/// there (not even with its own scopes).
+fn accepts_tokens(path: &str) -> bool {
+    path == "/api/v1" || path.starts_with("/api/v1/")
+}
+
+/// Answers that must not be kept by browsers or proxies: everything an authenticated request gets back, except
+/// the static files every visitor gets alike.
+fn is_shared_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
+}
+
+/// Puts a `Viewer` (and the `Credential`) into the request's extensions: from an API token (REST API only, see
+/// [`accepts_tokens`]) or the session cookie. A bad token is refused with 401, a token anywhere else with 403; an
+/// unknown or expired session is treated as anonymous and its cookie cleared. Authenticated answers carry
+/// `Cache-Control: no-store`.
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let db = &state.ctx.db;
+    let auth = &state.auth;
+    let private = !is_shared_asset(request.uri().path());
+    if let Some(token) = bearer_token(request.headers()) {
+        if !accepts_tokens(request.uri().path()) {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "API tokens work only on the REST API under /api/v1; the pages and their server functions \
+                 need a signed-in session",
+            )
+            .into_response();
+        }
         return match mesh::tokens::authenticate(db, &token).await {
             Ok(viewer) => {
                 request
                     .extensions_mut()
                     .insert(Credential::Token(mesh::secrets::hash(&token)));
                 request.extensions_mut().insert(viewer);
-                next.run(request).await
+                no_store(next.run(request).await)
             }
             Err(err) => {
                 let mut response = Problem::from(err).into_response();
@@ -121,6 +146,7 @@ pub async fn resolve_viewer(
         };
     }
     let mut clear_cookie = false;
+    let mut signed_in = false;
     if let Some(token) = read_cookie(request.headers(), auth.cookie.name) {
         match mesh::sessions::resolve(db, &token, &auth.session_policy).await {
             Ok(Some((_user, viewer))) => {
@@ -128,6 +154,7 @@ pub async fn resolve_viewer(
                     .extensions_mut()
                     .insert(Credential::Session(mesh::secrets::hash(&token)));
                 request.extensions_mut().insert(viewer);
+                signed_in = true;
             }
             Ok(None) => clear_cookie = true,
             Err(err) => {
@@ -146,6 +173,17 @@ pub async fn resolve_viewer(
             .headers_mut()
             .append(header::SET_COOKIE, auth.cookie.clear());
     }
+    if signed_in && private {
+        response = no_store(response);
+    }
+    response
+}
+
+/// Marks an answer as not to be stored by the browser or any cache on the way.
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -407,8 +407,7 @@ async fn api_tokens_work_until_they_expire_or_are_revoked() {
             let app = &app;
             async move {
                 reqwest::Client::new()
-                    .post(app.url("/api/list_tokens"))
-                    .header("accept", "application/json")
+                    .get(app.url("/api/v1/subscriptions"))
                     .bearer_auth(secret)
                     .send()
                     .await

@@ -1,10 +1,12 @@
 //! The IDOR sweep: every mutating endpoint, called by someone who lacks the right, answers 403 (401 when
 //! anonymous) and changes nothing. New mutating routes get a row in `cases()`.
+use std::collections::BTreeMap;
+
 use mesh::entity::prelude::*;
 use mesh::testing::fingerprint;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::helpers::{apps, browser, TestApp, CONSUMER, OWNER, STEWARD};
+use crate::helpers::{apps, browser, TestApp, ADMIN, CONSUMER, OWNER, STEWARD};
 
 /// Ids of seeded objects that the cases refer to.
 struct Ids {
@@ -729,5 +731,163 @@ async fn team_owners_manage_their_own_team() {
             .await
             .unwrap();
         assert_eq!(history.last().unwrap().action, "team.member_set");
+    }
+}
+
+/// Server functions (`/api/{fn}`) are the pages' internals and act only for a signed-in session: an API token, here
+/// an admin's that carries only the `results` scope, reads and changes nothing through any of them. The list comes
+/// from the server function registry, so a new server function is covered without a new row; the forms are the
+/// sweep's (they would work for the admin's session, see the end) so a token that got through would show.
+#[tokio::test]
+async fn no_server_function_acts_for_an_api_token() {
+    for app in apps().await {
+        let ids = ids(&app).await;
+        let db = &app.db.db;
+        let admin = app.client_as(ADMIN).await;
+        let (status, created) = app
+            .call(
+                &admin,
+                "create_token",
+                &[
+                    ("name", "pipeline"),
+                    ("scope_results", "on"),
+                    ("expires_in_days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{created}");
+        let secret = created["secret"].as_str().unwrap().to_owned();
+        let admin_id = User::find()
+            .filter(user::Column::Email.eq(ADMIN))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let unread = notification::ActiveModel {
+            user_id: Set(admin_id),
+            kind: Set("approved".into()),
+            title: Set("Unread".into()),
+            body: Set(String::new()),
+            link: Set("/".into()),
+            read_at: Set(None),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+
+        let mut forms: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
+        for case in cases() {
+            if !case.endpoint.contains(' ') {
+                forms
+                    .entry(format!("/api/{}", case.endpoint))
+                    .or_insert_with(|| (case.form)(&ids));
+            }
+        }
+        forms.insert(
+            "/api/create_token".into(),
+            vec![
+                ("name", "minted".into()),
+                ("scope_write", "on".into()),
+                ("expires_in_days", "30".into()),
+            ],
+        );
+        forms.insert("/api/mark_read".into(), vec![]);
+        // Reads take a product (and ignore what they do not ask for).
+        let reads = vec![
+            ("domain", "marketing".to_owned()),
+            ("product", "campaign-performance".to_owned()),
+            ("query", String::new()),
+            ("page", "1".to_owned()),
+        ];
+
+        let mut functions: Vec<(&str, http::Method)> =
+            leptos::server_fn::axum::server_fn_paths().collect();
+        functions.sort_by_key(|(path, _)| *path);
+        for known in [
+            "/api/get_inbox",
+            "/api/list_tokens",
+            "/api/get_webhooks",
+            "/api/admin_overview",
+            "/api/get_my_subscriptions",
+            "/api/mark_read",
+            "/api/revoke_token",
+            "/api/whoami",
+        ] {
+            assert!(
+                functions.iter().any(|(path, _)| *path == known),
+                "{known} is registered: {functions:?}"
+            );
+        }
+        for (path, method) in &functions {
+            let form = forms.get(*path).unwrap_or(&reads);
+            let before = fingerprint(db).await;
+            for header in ["authorization", "x-api-key"] {
+                let value = match header {
+                    "authorization" => format!("Bearer {secret}"),
+                    _ => secret.clone(),
+                };
+                let mut request = reqwest::Client::new()
+                    .request(method.clone(), app.url(path))
+                    .header("accept", "application/json")
+                    .header(header, value);
+                request = if *method == http::Method::GET {
+                    request.query(form)
+                } else {
+                    request.form(form)
+                };
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let body = response.text().await.unwrap_or_default();
+                assert!(
+                    status == 401 || status == 403,
+                    "{}: {method} {path} with a results-only token ({header}) answered {status}: {body}",
+                    app.label()
+                );
+            }
+            assert_eq!(
+                before,
+                fingerprint(db).await,
+                "{}: {path} with a results-only token changed the database",
+                app.label()
+            );
+        }
+
+        // The token did nothing: the steward's token still works, the notification is unread; the same forms work
+        // for the admin's session.
+        let stewards = ApiToken::find_by_id(ids.stewards_token)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(stewards.revoked_at.is_none());
+        let still = Notification::find_by_id(unread.id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(still.read_at.is_none());
+        let revoke = forms["/api/revoke_token"]
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>();
+        let (status, body) = app.call(&admin, "revoke_token", &revoke).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app.call(&admin, "mark_read", &[]).await;
+        assert_eq!(status, 200, "{body}");
+        let read = Notification::find_by_id(unread.id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(read.read_at.is_some());
+        let stewards = ApiToken::find_by_id(ids.stewards_token)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(stewards.revoked_at.is_some());
     }
 }

@@ -80,9 +80,16 @@ impl TestApp {
     }
 }
 
-/// A client that keeps cookies and does not follow redirects.
+/// A client that keeps cookies, does not follow redirects and says what a browser on our own pages says
+/// (`Sec-Fetch-Site: same-origin`; signed-in changes without it or an `Origin` are refused).
 pub fn browser() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
     reqwest::Client::builder()
+        .default_headers(headers)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()

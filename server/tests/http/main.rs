@@ -10,6 +10,7 @@ mod helpers;
 mod oidc;
 mod pages;
 mod products;
+mod security;
 mod sign_in;
 mod subscriptions;
 mod webhooks;
