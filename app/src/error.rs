@@ -27,6 +27,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("this request is too large")]
     TooLarge,
+    /// The database cannot be reached right now; the same request may work in a moment (503, Retry-After).
+    #[error("Agora is temporarily unavailable, try again in a moment")]
+    Unavailable,
     #[error("something went wrong on our side; it has been logged")]
     Internal,
     #[error("could not reach the server: {0}")]
@@ -70,10 +73,14 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::BadRequest(_) => 400,
             AppError::TooLarge => 413,
+            AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
 }
+
+/// What a 503 tells clients in `Retry-After`: the database is usually back within seconds (a failover, a restart).
+pub const RETRY_AFTER_SECONDS: &str = "5";
 
 /// Converting a mesh error also sets the response status (page or server-function call), so a refused
 /// mutation answers 403, a missing product 404, a bad form 422.
@@ -83,6 +90,14 @@ impl From<mesh::Error> for AppError {
         let app = AppError::from_mesh(err);
         if let Ok(status) = http::StatusCode::from_u16(app.status()) {
             crate::ssr::set_status(status);
+        }
+        if app == AppError::Unavailable {
+            if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                options.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+                );
+            }
         }
         app
     }
@@ -105,6 +120,10 @@ impl AppError {
                     .collect(),
             ),
             mesh::Error::Conflict(what) => AppError::Conflict(what),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 AppError::Internal

@@ -68,7 +68,11 @@ fn redact_password(url: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct PoolSettings {
     pub max_connections: u32,
+    /// How long start-up waits for the database to answer (e.g. PostgreSQL still starting).
     pub connect_timeout: Duration,
+    /// How long a request waits for a connection before it gives up with "unavailable"
+    /// (`AGORA_DB_ACQUIRE_TIMEOUT_MS`): short, so a lost database is reported at once rather than after a hang.
+    pub acquire_timeout: Duration,
 }
 
 impl Default for PoolSettings {
@@ -76,6 +80,7 @@ impl Default for PoolSettings {
         Self {
             max_connections: 16,
             connect_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_millis(1500),
         }
     }
 }
@@ -100,19 +105,35 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         }
         Location::Postgres(url) => ConnectOptions::new(url.clone()),
     };
+    // Every connection is pinged when it leaves the pool (sqlx's default, kept explicit): one the database dropped
+    // is replaced at once, so service resumes as soon as the database is back.
     options
         .max_connections(settings.max_connections)
         .min_connections(1)
-        .connect_timeout(settings.connect_timeout)
-        .acquire_timeout(settings.connect_timeout)
+        .connect_timeout(settings.acquire_timeout)
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(true)
+        .connect_lazy(true)
         .sqlx_logging(false);
-    let db = sea_orm::Database::connect(options).await.map_err(|e| {
+    let cannot_open = |e: &sea_orm::DbErr| {
         Error::Config(format!(
             "cannot open {}: {}",
             location.redacted(),
-            explain(&e)
+            explain(e)
         ))
-    })?;
+    };
+    let db = sea_orm::Database::connect(options)
+        .await
+        .map_err(|e| cannot_open(&e))?;
+    // Start-up is more patient than a request: it retries an unreachable database until `connect_timeout`.
+    let deadline = tokio::time::Instant::now() + settings.connect_timeout;
+    while let Err(e) = db.execute_unprepared("SELECT 1").await {
+        let patient = matches!(location, Location::Postgres(_)) && is_unreachable(&e);
+        if !patient || tokio::time::Instant::now() >= deadline {
+            return Err(cannot_open(&e));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     // SQLite opens files lazily; a write proves the path is usable now rather than at the first request.
     if let Location::Sqlite(path) = &location {
         db.execute_unprepared(
@@ -308,6 +329,44 @@ pub async fn ping(db: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
+/// Whether an error says the database cannot be reached right now (no connection within the acquire timeout, a
+/// refused or dropped connection, PostgreSQL shutting down or full, a SQLite file that cannot be opened or read),
+/// as opposed to a fault in what was asked. The same request may succeed in a moment.
+pub fn is_unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e.as_ref(),
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db_err) => {
+            let code = db_err.code().unwrap_or_default();
+            match db_err.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>() {
+                // SQLITE_IOERR (10), SQLITE_CANTOPEN (14), SQLITE_NOTADB (26), with their extended codes.
+                Some(_) => code
+                    .parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 10 | 14 | 26)),
+                // Connection exceptions (08…), admin or crash shutdown and "cannot connect now" (57P01-03),
+                // too many connections (53300).
+                None => {
+                    code.starts_with("08")
+                        || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +412,38 @@ mod tests {
                 .starts_with("configuration: cannot create the database folder /proc/agora"),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_be_opened_is_unreachable_but_a_bad_query_is_not() {
+        let dir = std::env::temp_dir().join(format!("agora_not_a_file_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = sea_orm::Database::connect(format!("sqlite://{}", dir.display()))
+            .await
+            .unwrap_err();
+        std::fs::remove_dir(&dir).ok();
+        assert!(is_unreachable(&err), "{err:?}");
+
+        let mut nobody_listens = ConnectOptions::new("postgres://agora@127.0.0.1:1/agora");
+        nobody_listens.acquire_timeout(Duration::from_millis(300));
+        let err = sea_orm::Database::connect(nobody_listens)
+            .await
+            .unwrap_err();
+        assert!(is_unreachable(&err), "{err:?}");
+
+        let path = std::env::temp_dir().join(format!("agora_ok_{}.db", std::process::id()));
+        let db = connect(
+            &format!("sqlite://{}", path.display()),
+            &PoolSettings::default(),
+        )
+        .await
+        .unwrap();
+        let err = db.execute_unprepared("SELEC 1").await.unwrap_err();
+        assert!(!is_unreachable(&err), "{err:?}");
+        let err = Error::from(err);
+        assert!(!err.is_unavailable(), "{err}");
+        db.close().await.ok();
+        std::fs::remove_file(&path).ok();
     }
 
     #[tokio::test]

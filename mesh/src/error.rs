@@ -73,6 +73,12 @@ impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldError::new(field, message)])
     }
+
+    /// The database cannot be reached right now (see [`crate::db::is_unreachable`]): the web layer answers 503
+    /// with Retry-After instead of 500, since the same request may succeed in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Db(err) if crate::db::is_unreachable(err))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -26,6 +26,12 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `AGORA_DB_MAX_CONNECTIONS`: pool size (default 16).
     pub db_max_connections: u32,
+    /// `AGORA_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection before it answers 503
+    /// (default 1500).
+    pub db_acquire_timeout_ms: u64,
+    /// `AGORA_SHUTDOWN_GRACE_SECONDS`: after SIGTERM, how long requests in flight and background work may take
+    /// to finish before the process exits anyway (default 20).
+    pub shutdown_grace_seconds: u64,
     /// `LEPTOS_SITE_ROOT`: folder with the built site (`pkg/agora.js`, `.wasm`, `.css`); default `target/site`.
     pub site_root: String,
     /// Sign-in, sessions and request safety.
@@ -170,6 +176,8 @@ impl Config {
             environment,
             log_format,
             db_max_connections,
+            db_acquire_timeout_ms: number(&get, "AGORA_DB_ACQUIRE_TIMEOUT_MS", 1500)?,
+            shutdown_grace_seconds: number(&get, "AGORA_SHUTDOWN_GRACE_SECONDS", 20)?,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             auth,
             rate_limits,
@@ -385,6 +393,8 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.environment, Environment::Development);
         assert_eq!(c.log_format, LogFormat::Pretty);
+        assert_eq!(c.db_acquire_timeout_ms, 1500);
+        assert_eq!(c.shutdown_grace_seconds, 20);
     }
 
     #[test]

@@ -30,25 +30,55 @@ pub const DELIVERY_CONCURRENCY: usize = 8;
 /// Connecting and answering, per attempt.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn spawn(db: DatabaseConnection, limiters: Arc<Limiters>, settings: JobSettings) {
+/// Starts the jobs. When `stop` turns true (shutdown), each finishes the round it is in and ends; shutdown waits
+/// for the returned tasks. While the database is lost a round fails after the pool's acquire timeout, logs it
+/// and waits for its next tick: nothing spins, nothing panics.
+pub fn spawn(
+    db: DatabaseConnection,
+    limiters: Arc<Limiters>,
+    settings: JobSettings,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let http = webhook_client(settings.webhook_rules);
     let rules = settings.webhook_rules;
     let deliveries_db = db.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(2));
+    let mut deliveries_stop = stop.clone();
+    let deliveries = tokio::spawn(async move {
+        let mut tick = ticker(Duration::from_secs(2));
         let mut in_flight = JoinSet::new();
-        loop {
-            tick.tick().await;
+        while next_round(&mut tick, &mut deliveries_stop).await {
             deliver_due(&deliveries_db, &http, rules, &mut in_flight).await;
         }
+        // Shutdown: the attempts under way finish (each within its timeout) and are recorded.
+        while in_flight.join_next().await.is_some() {}
     });
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(settings.interval_seconds.max(1)));
-        loop {
-            tick.tick().await;
+    let mut stop = stop;
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = ticker(Duration::from_secs(settings.interval_seconds.max(1)));
+        while next_round(&mut tick, &mut stop).await {
             housekeeping(&db, &limiters, &settings).await;
         }
     });
+    vec![deliveries, housekeeping]
+}
+
+/// A round every `period`; rounds that overran (e.g. each waiting out a lost database) are not made up in a burst.
+fn ticker(period: Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
+}
+
+/// Waits for the next round; false once shutdown has begun (or nobody can signal it any more).
+async fn next_round(
+    tick: &mut tokio::time::Interval,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        biased;
+        _ = stop.wait_for(|stopping| *stopping) => false,
+        _ = tick.tick() => true,
+    }
 }
 
 /// The client webhooks go out with: names resolve through [`CheckedResolver`] (so it connects only to addresses

@@ -28,6 +28,16 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The database cannot be reached: 503 with Retry-After, the same words the pages use.
+    pub fn unavailable() -> Self {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            app::error::AppError::Unavailable.to_string(),
+        )
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -36,6 +46,12 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(app::error::RETRY_AFTER_SECONDS),
+            );
+        }
         response
     }
 }
@@ -63,6 +79,10 @@ impl From<mesh::Error> for Problem {
                 }
             }
             mesh::Error::Conflict(what) => Problem::new(StatusCode::CONFLICT, what),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                Problem::unavailable()
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 Problem::new(
@@ -104,4 +124,60 @@ pub async fn plain_refusals_as_problems(
         }
     }
     problem
+}
+
+/// What a browser gets instead of JSON when a middleware could not reach the database before any page rendered
+/// (e.g. the session lookup of a signed-in visitor): the same words as the pages' "temporarily unavailable" panel.
+const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>Temporarily unavailable</title>
+<link rel="stylesheet" href="/pkg/agora.css"/>
+</head>
+<body class="bg-slate-50 text-slate-900">
+<main class="mx-auto max-w-xl py-16 text-center" role="alert" data-testid="unavailable">
+<p class="text-sm font-semibold text-amber-600">503</p>
+<h1 class="mt-2 text-3xl font-bold tracking-tight">Temporarily unavailable</h1>
+<p class="mt-4 text-slate-600">Agora is temporarily unavailable, try again in a moment.</p>
+<a href="" class="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white">Try again</a>
+</main>
+</body>
+</html>
+"#;
+
+/// Turns a 503 problem document answered to a browser's page request (GET or HEAD of a non-API path that accepts
+/// HTML) into the "temporarily unavailable" page. API clients keep their problem document.
+pub async fn unavailable_as_page(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let wants_page = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) && !request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let response = next.run(request).await;
+    let problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/problem+json");
+    if !(wants_page && problem && response.status() == StatusCode::SERVICE_UNAVAILABLE) {
+        return response;
+    }
+    let mut page = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        axum::response::Html(UNAVAILABLE_PAGE),
+    )
+        .into_response();
+    page.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(app::error::RETRY_AFTER_SECONDS),
+    );
+    page
 }

@@ -51,12 +51,19 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
+    db: mesh::DatabaseConnection,
+    /// Background jobs, and the switch that tells them to finish their round and end.
+    jobs: Vec<tokio::task::JoinHandle<()>>,
+    stop_jobs: tokio::sync::watch::Sender<bool>,
+    /// `AGORA_SHUTDOWN_GRACE_SECONDS`: how long shutdown waits for requests in flight and background work.
+    grace: std::time::Duration,
 }
 
 /// Opens the database and brings its schema up to date.
 pub async fn open_database(config: &Config) -> Result<mesh::DatabaseConnection, StartupError> {
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
+        acquire_timeout: std::time::Duration::from_millis(config.db_acquire_timeout_ms),
         ..Default::default()
     };
     let db = mesh::db::connect(&config.database_url, &settings).await?;
@@ -142,7 +149,8 @@ impl Application {
             webhook_rules: config.webhook_rules(),
         };
         let router = router(&config, addr, ctx.clone(), auth, limiters.clone());
-        crate::jobs::spawn(
+        let (stop_jobs, jobs_stop) = tokio::sync::watch::channel(false);
+        let jobs = crate::jobs::spawn(
             ctx.db.clone(),
             limiters,
             crate::jobs::JobSettings {
@@ -150,11 +158,16 @@ impl Application {
                 interval_seconds: config.job_interval_seconds,
                 webhook_rules: config.webhook_rules(),
             },
+            jobs_stop,
         );
         Ok(Self {
             listener,
             router,
             addr,
+            db: ctx.db.clone(),
+            jobs,
+            stop_jobs,
+            grace: std::time::Duration::from_secs(config.shutdown_grace_seconds),
         })
     }
 
@@ -171,6 +184,8 @@ impl Application {
         self.run_with_shutdown(shutdown_signal()).await
     }
 
+    /// Serves until `signal`, then stops accepting, lets the requests in flight and the background jobs' current
+    /// round finish, and returns; after the grace period it returns anyway, abandoning what is still running.
     pub async fn run_with_shutdown(
         self,
         signal: impl Future<Output = ()> + Send + 'static,
@@ -182,13 +197,46 @@ impl Application {
                 tracing::debug!("cannot set TCP_NODELAY on a connection: {err}");
             }
         });
-        axum::serve(
+        let stop_jobs = self.stop_jobs;
+        let mut stopping = stop_jobs.subscribe();
+        let signal = async move {
+            signal.await;
+            let _ = stop_jobs.send(true);
+        };
+        let serve = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(signal)
-        .await
+        .with_graceful_shutdown(signal);
+        let (jobs, db) = (self.jobs, self.db);
+        let drain = async move {
+            let served = serve.await;
+            for job in jobs {
+                if let Err(err) = job.await {
+                    tracing::error!("a background job ended abnormally: {err}");
+                }
+            }
+            // Nothing uses the pool any more: close its connections cleanly rather than dropping them.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), db.close()).await;
+            served
+        };
+        let grace = self.grace;
+        let deadline = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+            tokio::time::sleep(grace).await;
+        };
+        let result = tokio::select! {
+            served = drain => served,
+            () = deadline => {
+                tracing::warn!(
+                    "shutdown grace period of {} s is over: abandoning the requests and background work still running",
+                    grace.as_secs()
+                );
+                Ok(())
+            }
+        };
+        result
     }
 }
 
@@ -270,6 +318,9 @@ fn router(
             state.clone(),
             session::resolve_viewer,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::problem::unavailable_as_page,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::reject_cross_site,
@@ -331,5 +382,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!(
+        "shutting down: no new connections; finishing requests in flight and background work"
+    );
 }

@@ -8,12 +8,32 @@ use crate::error::AppError;
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     match error {
         AppError::NotFound(what) => view! { <NotFoundPanel what=what/> }.into_any(),
+        AppError::Unavailable => view! { <UnavailablePanel/> }.into_any(),
         other => view! {
             <div class="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800" role="alert">
                 <p class="font-medium">{other.to_string()}</p>
             </div>
         }
         .into_any(),
+    }
+}
+
+/// The database is out of reach: say so plainly, and that waiting a moment helps (the response is a 503).
+#[component]
+fn UnavailablePanel() -> impl IntoView {
+    view! {
+        <Title text="Temporarily unavailable"/>
+        <div class="mx-auto max-w-xl py-16 text-center" role="alert" data-testid="unavailable">
+            <p class="text-sm font-semibold text-amber-600">"503"</p>
+            <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">"Temporarily unavailable"</h1>
+            <p class="mt-4 text-slate-600">{AppError::Unavailable.to_string()} "."</p>
+            <a
+                href=""
+                class="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+            >
+                "Try again"
+            </a>
+        </div>
     }
 }
 

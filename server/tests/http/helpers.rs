@@ -107,11 +107,17 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: TestDb, env: &[(&str, &str)]) -> TestApp {
+    let url = db.url.clone();
+    spawn_app_on(db, &url, env).await
+}
+
+/// Starts the app on `database_url`, which reaches `db` some other way (e.g. through a proxy the test controls).
+pub async fn spawn_app_on(db: TestDb, database_url: &str, env: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    vars.insert("DATABASE_URL".into(), db.url.clone());
+    vars.insert("DATABASE_URL".into(), database_url.to_owned());
     vars.entry("AGORA_ADDR".into())
         .or_insert_with(|| "127.0.0.1:0".into());
     // Tests sign in many times from one address; the rate-limit test sets its own limits.
