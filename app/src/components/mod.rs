@@ -3,6 +3,7 @@ pub mod charts;
 pub mod errors;
 pub mod forms;
 pub mod layout;
+pub mod links;
 pub mod product_card;
 pub mod query;
 #[cfg(feature = "ssr")]

@@ -15,4 +15,5 @@ mod security;
 mod shutdown;
 mod sign_in;
 mod subscriptions;
+mod visibility;
 mod webhooks;

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::product_key;
 use crate::api::products::get_product_contracts;
 use crate::components::errors::TabError;
+use crate::components::links::UserLink;
 use crate::model::ContractCard;
 
 /// The data contract(s): SLA as readable cards, terms, price, support; download as ODCS or ODPS.
@@ -49,7 +50,13 @@ fn Contract(card: ContractCard, domain: String, product: String) -> impl IntoVie
                 </div>
                 <div class="flex gap-2 text-sm">
                     <a
-                        href=format!("{base}/contract?id={}&format=yaml", card.odcs_id)
+                        href=format!(
+                            "{base}/contract?{}",
+                            url::form_urlencoded::Serializer::new(String::new())
+                                .append_pair("id", &card.odcs_id)
+                                .append_pair("format", "yaml")
+                                .finish()
+                        )
                         download=format!("{}.odcs.yaml", card.odcs_id)
                         class="rounded-md bg-white px-3 py-1.5 font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
                         data-testid="download-odcs"
@@ -103,10 +110,7 @@ fn Contract(card: ContractCard, domain: String, product: String) -> impl IntoVie
                             <ul class="mt-2 space-y-1">
                                 {card.support.iter().map(|s| view! {
                                     <li data-support=s.channel.clone()>
-                                        {match s.url.clone() {
-                                            Some(url) => view! { <a href=url class="text-indigo-700 hover:underline">{s.channel.clone()}</a> }.into_any(),
-                                            None => view! { <span>{s.channel.clone()}</span> }.into_any(),
-                                        }}
+                                        <UserLink label=s.channel.clone() url=s.url.clone()/>
                                         {s.tool.clone().map(|t| format!(" ({t})"))}
                                     </li>
                                 }).collect_view()}

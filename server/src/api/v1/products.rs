@@ -20,10 +20,34 @@ fn yaml_response(yaml: String, filename: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/yaml; charset=utf-8"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&attachment(filename)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     response
+}
+
+/// `Content-Disposition: attachment` for a name taken from a document (an ODCS id may hold quotes, CR/LF,
+/// `;` or any Unicode), per RFC 6266: an ASCII `filename` with everything unsafe replaced by `_`, and the exact
+/// name as `filename*` (UTF-8, percent-encoded attr-chars of RFC 8187), so neither can end the header early.
+fn attachment(filename: &str) -> String {
+    let fallback: String = filename
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '.' | '-' | '_' | '+' | ' ' | '(' | ')' => c,
+            _ => '_',
+        })
+        .collect();
+    let mut encoded = String::with_capacity(filename.len() * 3);
+    for b in filename.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => encoded.push(b as char),
+            b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' => {
+                encoded.push(b as char)
+            }
+            _ => encoded.push_str(&format!("%{b:02X}")),
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 /// List the data products you may see, a page at a time (`Link` headers point at the other pages).
