@@ -160,16 +160,15 @@ fn too_many(wait_secs: u64) -> Response {
     response
 }
 
-fn retry_after(
+/// Seconds to wait when a limiter refused (None when it allowed the request).
+fn refused(
     result: Result<(), governor::NotUntil<<DefaultClock as Clock>::Instant>>,
-) -> Result<(), Response> {
-    result.map_err(|not_until| {
-        too_many(
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                + 1,
-        )
+) -> Option<u64> {
+    result.err().map(|not_until| {
+        not_until
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs()
+            + 1
     })
 }
 
@@ -188,7 +187,7 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
     );
     let credential = request.extensions().get::<Credential>();
     let checked = if path.starts_with("/auth/") && (mutating || path.ends_with("/callback")) {
-        retry_after(limiters.sign_in.check_key(&ip))
+        refused(limiters.sign_in.check_key(&ip))
     } else {
         let key = match credential {
             Some(Credential::Token(hash)) => Some(format!("token:{hash}")),
@@ -197,20 +196,20 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
             _ => None,
         };
         match (key, &limiters.reads) {
-            (Some(key), _) => retry_after(limiters.use_.check_key(&key)),
+            (Some(key), _) => refused(limiters.use_.check_key(&key)),
             (None, Some(reads))
                 if credential.is_none()
                     && *request.method() != Method::OPTIONS
                     && !exempt(path) =>
             {
-                retry_after(reads.check_key(&ip))
+                refused(reads.check_key(&ip))
             }
-            _ => Ok(()),
+            _ => None,
         }
     };
     match checked {
-        Ok(()) => next.run(request).await,
-        Err(response) => response,
+        None => next.run(request).await,
+        Some(wait) => too_many(wait),
     }
 }
 
