@@ -73,6 +73,9 @@ pub struct SiteInfo {
     pub providers: Vec<(String, String)>,
     /// Demo personas offered for "sign in as" (empty unless demo sign-in is on).
     pub personas: Vec<mesh::seed::Persona>,
+    /// Origins of the sign-in providers' authorization servers: the sign-in forms redirect there, so the pages'
+    /// `form-action` names them next to `'self'`.
+    pub sign_in_origins: Vec<String>,
 }
 
 pub fn app_context() -> Result<AppContext, AppError> {
@@ -90,6 +93,30 @@ pub fn viewer() -> Viewer {
         .unwrap_or_default()
 }
 
+/// A server function call the framework could not run: bad arguments or an unreadable body are the caller's
+/// mistake (400, or 413 over the body limit) and say what is wrong; anything else is ours (500, logged).
+pub fn refused_call(err: leptos::server_fn::error::ServerFnErrorErr) -> AppError {
+    use leptos::server_fn::error::ServerFnErrorErr as E;
+    let app = match err {
+        E::Args(why) | E::Deserialization(why) if why.contains("length limit exceeded") => {
+            AppError::TooLarge
+        }
+        E::Args(why) => AppError::BadRequest(format!("the arguments could not be read: {why}")),
+        E::MissingArg(name) => AppError::BadRequest(format!("missing argument `{name}`")),
+        E::Deserialization(why) => {
+            AppError::BadRequest(format!("the body could not be read: {why}"))
+        }
+        other => {
+            tracing::error!(error = %other, "server function failed");
+            AppError::Internal
+        }
+    };
+    if let Ok(status) = http::StatusCode::from_u16(app.status()) {
+        set_status(status);
+    }
+    app
+}
+
 /// Sets the HTTP status of the current response (a page render or a server function call).
 pub fn set_status(status: http::StatusCode) {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
@@ -97,17 +124,24 @@ pub fn set_status(status: http::StatusCode) {
     }
 }
 
-/// The Content-Security-Policy of a page: scripts only from us or with this response's nonce, wasm allowed.
-pub fn page_policy(nonce: &str) -> String {
+/// The Content-Security-Policy of a page: scripts only from us or with this response's nonce, wasm allowed; forms
+/// only to us (and, for sign-in, on to the providers).
+pub fn page_policy(nonce: &str, site: &SiteInfo) -> String {
     let reload = if std::env::var("LEPTOS_WATCH").is_ok() {
         " ws://127.0.0.1:* ws://localhost:*"
     } else {
         ""
     };
+    let sign_in: String = site
+        .sign_in_origins
+        .iter()
+        .map(|origin| format!(" {origin}"))
+        .collect();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'{reload}; \
-         font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'{sign_in}; \
+         frame-ancestors 'none'"
     )
 }
 
@@ -117,7 +151,10 @@ pub fn content_security_policy() {
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
     };
-    let policy = page_policy(&nonce);
+    let site = use_context::<AppContext>()
+        .map(|ctx| ctx.site)
+        .unwrap_or_default();
+    let policy = page_policy(&nonce, &site);
     if let (Some(options), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&policy),
