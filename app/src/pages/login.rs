@@ -4,12 +4,18 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::account::get_login_options;
 use crate::components::errors::ErrorPanel;
+use crate::sign_in_problem::SignInProblem;
 
 /// `/login`: one button per configured provider; in development, the demo personas.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.read().get("error");
+    let error = move || {
+        query
+            .read()
+            .get("error")
+            .map(|code| SignInProblem::from_code(&code).message())
+    };
     let return_to = move || query.read().get("return_to").unwrap_or_else(|| "/".into());
     let options = Resource::new(|| (), |_| get_login_options());
     view! {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use app::sign_in_problem::SignInProblem;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
@@ -37,15 +38,11 @@ pub enum SignInError {
 impl SignInError {
     /// What `/login` shows: our words only. The details (which may carry the provider's own
     /// `error_description`) go to the log.
-    pub fn public_message(&self) -> &'static str {
+    pub fn problem(&self) -> SignInProblem {
         match self {
-            SignInError::Unreachable(_) => {
-                "the sign-in provider could not be reached; try again shortly"
-            }
-            SignInError::Refused(_) => "the sign-in provider refused the login; start it again",
-            SignInError::Invalid(_) => {
-                "the sign-in provider's answer did not verify; start the sign-in again"
-            }
+            SignInError::Unreachable(_) => SignInProblem::ProviderUnreachable,
+            SignInError::Refused(_) => SignInProblem::ProviderRefused,
+            SignInError::Invalid(_) => SignInProblem::ProviderAnswerInvalid,
         }
     }
 }

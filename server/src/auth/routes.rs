@@ -9,6 +9,8 @@ use cookie::{Cookie, SameSite};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
+use app::sign_in_problem::SignInProblem;
+
 use mesh::entity::prelude::*;
 
 use super::session::read_cookie;
@@ -51,24 +53,24 @@ pub fn safe_return_to(public_origin: &str, return_to: Option<&str>) -> String {
 /// What `/login` says when the provider answers the authorization request with an error (RFC 6749
 /// 4.1.2.1, OpenID Connect Core 3.1.2.6). The provider's own `error_description` is only logged: it is text
 /// from outside that would otherwise appear on our page as if we had written it.
-fn provider_error_message(code: &str) -> &'static str {
+fn provider_error_problem(code: &str) -> SignInProblem {
     match code {
-        "access_denied" => "the sign-in was cancelled or the provider denied access",
+        "access_denied" => SignInProblem::ProviderDenied,
         "login_required"
         | "interaction_required"
         | "consent_required"
-        | "account_selection_required" => {
-            "the provider needs you to sign in or give consent there first; start the sign-in again"
-        }
-        "temporarily_unavailable" | "server_error" => {
-            "the sign-in provider is unavailable right now; try again shortly"
-        }
-        "invalid_request" | "unauthorized_client" | "unsupported_response_type" | "invalid_scope"
-        | "invalid_request_uri" | "invalid_request_object" | "request_not_supported"
-        | "request_uri_not_supported" | "registration_not_supported" => {
-            "the sign-in provider refused Agora's request; ask an administrator to check the provider settings"
-        }
-        _ => "the sign-in provider could not complete the sign-in; start it again",
+        | "account_selection_required" => SignInProblem::ProviderNeedsInteraction,
+        "temporarily_unavailable" | "server_error" => SignInProblem::ProviderUnreachable,
+        "invalid_request"
+        | "unauthorized_client"
+        | "unsupported_response_type"
+        | "invalid_scope"
+        | "invalid_request_uri"
+        | "invalid_request_object"
+        | "request_not_supported"
+        | "request_uri_not_supported"
+        | "registration_not_supported" => SignInProblem::ProviderMisconfigured,
+        _ => SignInProblem::ProviderFailed,
     }
 }
 
@@ -88,8 +90,8 @@ fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-fn to_login_with_error(message: &str) -> Response {
-    see_other(&format!("/login?error={}", urlencoding::encode(message)))
+fn to_login_with_error(problem: SignInProblem) -> Response {
+    see_other(&format!("/login?error={}", problem.code()))
 }
 
 fn login_cookie_name(secure: bool) -> &'static str {
@@ -125,13 +127,13 @@ pub async fn start(
 ) -> Response {
     let auth = &state.auth;
     let Some(provider) = auth.providers.get(&provider_id) else {
-        return to_login_with_error("unknown sign-in provider");
+        return to_login_with_error(SignInProblem::UnknownProvider);
     };
     let authorization = match auth.providers.authorize(provider).await {
         Ok(a) => a,
         Err(err) => {
             tracing::warn!(provider = %provider_id, error = %err, "sign-in could not start");
-            return to_login_with_error(err.public_message());
+            return to_login_with_error(err.problem());
         }
     };
     let db = &state.ctx.db;
@@ -158,7 +160,7 @@ pub async fn start(
     .await;
     if let Err(err) = saved {
         tracing::error!(error = %err, "could not store the login state");
-        return to_login_with_error("sign-in is unavailable right now; try again shortly");
+        return to_login_with_error(SignInProblem::Unavailable);
     }
     let mut response = see_other(&authorization.url);
     response.headers_mut().append(
@@ -187,8 +189,8 @@ pub async fn callback(
     let auth = &state.auth;
     let db = &state.ctx.db;
     let clear_login = login_cookie(auth.cookie.secure, "", 0);
-    let fail = |message: &str| {
-        let mut response = to_login_with_error(message);
+    let fail = |problem: SignInProblem| {
+        let mut response = to_login_with_error(problem);
         response
             .headers_mut()
             .append(header::SET_COOKIE, clear_login.clone());
@@ -201,36 +203,36 @@ pub async fn callback(
             description = ?query.error_description.as_deref().map(for_log),
             "the provider answered the sign-in with an error"
         );
-        return fail(provider_error_message(&error));
+        return fail(provider_error_problem(&error));
     }
     let (Some(code), Some(returned_state)) = (query.code, query.state) else {
-        return fail("the provider's answer had no code or state; start the sign-in again");
+        return fail(SignInProblem::NoCode);
     };
     let bound = read_cookie(&headers, login_cookie_name(auth.cookie.secure));
     if bound.as_deref() != Some(returned_state.as_str()) {
         tracing::warn!(provider = %provider_id, "sign-in callback with a state this browser did not start");
-        return fail("this sign-in was not started in this browser; start it again");
+        return fail(SignInProblem::OtherBrowser);
     }
     let stored = match LoginState::find_by_id(returned_state.clone()).one(db).await {
         Ok(Some(s)) => s,
-        Ok(None) => return fail("this sign-in has expired or was already used; start it again"),
+        Ok(None) => return fail(SignInProblem::Expired),
         Err(err) => {
             tracing::error!(error = %err, "login state lookup failed");
-            return fail("sign-in is unavailable right now; try again shortly");
+            return fail(SignInProblem::Unavailable);
         }
     };
     // Single use: whoever deletes the row owns this login; a replay finds nothing to delete.
     match LoginState::delete_by_id(returned_state).exec(db).await {
         Ok(result) if result.rows_affected == 1 => {}
-        _ => return fail("this sign-in has expired or was already used; start it again"),
+        _ => return fail(SignInProblem::Expired),
     }
     if stored.provider != provider_id
         || Utc::now() - stored.created_at > Duration::minutes(LOGIN_TTL_MINUTES)
     {
-        return fail("this sign-in has expired or was already used; start it again");
+        return fail(SignInProblem::Expired);
     }
     let Some(provider) = auth.providers.get(&provider_id) else {
-        return fail("unknown sign-in provider");
+        return fail(SignInProblem::UnknownProvider);
     };
     let identity = match auth
         .providers
@@ -245,23 +247,22 @@ pub async fn callback(
         Ok(identity) => identity,
         Err(err) => {
             tracing::warn!(provider = %provider_id, error = ?for_log(&err.to_string()), "sign-in rejected");
-            return fail(err.public_message());
+            return fail(err.problem());
         }
     };
     let user = match mesh::identity::sign_in(db, &identity, &auth.admin_emails).await {
         Ok(user) => user,
         Err(mesh::Error::Invalid(errors)) => {
-            return fail(
-                &errors
-                    .first()
-                    .map(|e| e.message.clone())
-                    .unwrap_or_default(),
-            )
+            tracing::warn!(provider = %provider_id, errors = ?errors, "sign-in refused");
+            return fail(SignInProblem::NoEmail);
         }
-        Err(mesh::Error::Conflict(why)) => return fail(&why),
+        Err(mesh::Error::Conflict(why)) => {
+            tracing::warn!(provider = %provider_id, why = %why, "sign-in raced another");
+            return fail(SignInProblem::Conflict);
+        }
         Err(err) => {
             tracing::error!(error = %err, "sign-in failed");
-            return fail("sign-in is unavailable right now; try again shortly");
+            return fail(SignInProblem::Unavailable);
         }
     };
     let return_to = safe_return_to(&auth.public_origin, Some(&stored.return_to));
@@ -297,7 +298,7 @@ async fn start_session(
         }
         Err(err) => {
             tracing::error!(error = %err, "could not create a session");
-            to_login_with_error("sign-in is unavailable right now; try again shortly")
+            to_login_with_error(SignInProblem::Unavailable)
         }
     }
 }
@@ -319,19 +320,17 @@ pub async fn demo(
         return StatusCode::NOT_FOUND.into_response();
     }
     if !auth.personas.iter().any(|p| p.email == form.email) {
-        return to_login_with_error("that is not one of the demo personas");
+        return to_login_with_error(SignInProblem::NotAPersona);
     }
     let user = match mesh::identity::find_by_email(&state.ctx.db, &form.email).await {
         Ok(user) => user,
-        Err(_) => {
-            return to_login_with_error("the demo personas are not seeded yet: run `agora seed`")
-        }
+        Err(_) => return to_login_with_error(SignInProblem::PersonasNotSeeded),
     };
     let user = match mesh::identity::touch_login(&state.ctx.db, user).await {
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "demo sign-in failed");
-            return to_login_with_error("sign-in is unavailable right now; try again shortly");
+            return to_login_with_error(SignInProblem::Unavailable);
         }
     };
     start_session(
@@ -359,7 +358,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 #[cfg(test)]
 mod tests {
-    use super::{provider_error_message, safe_return_to};
+    use super::{provider_error_problem, safe_return_to};
+    use app::sign_in_problem::SignInProblem;
 
     const ORIGIN: &str = "https://agora.example.com";
 
@@ -403,12 +403,12 @@ mod tests {
     #[test]
     fn provider_errors_are_told_in_our_words() {
         assert_eq!(
-            provider_error_message("access_denied"),
-            "the sign-in was cancelled or the provider denied access"
+            provider_error_problem("access_denied"),
+            SignInProblem::ProviderDenied
         );
         assert_eq!(
-            provider_error_message("<script>call +1 555</script>"),
-            provider_error_message("something_new"),
+            provider_error_problem("<script>call +1 555</script>"),
+            provider_error_problem("something_new"),
             "unknown codes get the generic message"
         );
     }
