@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -439,7 +439,7 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<Webh
 /// Adds a webhook to a team the viewer owns, pointing where `rules` allow (at most [`MAX_WEBHOOKS_PER_TEAM`] per
 /// team). Returns the row (with the secret, shown once).
 pub async fn create(
-    db: &impl ConnectionTrait,
+    conn: &DatabaseConnection,
     viewer: &Viewer,
     rules: &TargetRules,
     team_slug: &str,
@@ -449,13 +449,17 @@ pub async fn create(
     viewer.require_user()?;
     let team = Team::find()
         .filter(team::Column::Slug.eq(team_slug))
-        .one(db)
+        .one(conn)
         .await?
         .ok_or_else(|| Error::invalid("team", format!("no team `{team_slug}`")))?;
     viewer.require(
         viewer.may_decide_for_team(team.id),
         "manage this team's webhooks (owners only)",
     )?;
+    // Count and insert under the team's row lock, so two registrations at once cannot both pass the cap.
+    let txn = crate::db::begin_write(conn).await?;
+    let db = &txn;
+    crate::db::lock_rows(db, "teams", &[team.id]).await?;
     let existing = Webhook::find()
         .filter(webhook::Column::TeamId.eq(team.id))
         .count(db)
@@ -521,6 +525,7 @@ pub async fn create(
         },
     )
     .await?;
+    txn.commit().await?;
     Ok(row)
 }
 

@@ -84,3 +84,64 @@ async fn production_takes_public_https_targets_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn registrations_racing_for_the_last_place_never_pass_the_cap() {
+    let lab = TargetRules {
+        allow_private: false,
+        require_https: false,
+    };
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let dan = viewer(db, DAN).await;
+        let team = "marketing-analytics";
+        let already = hooks_of(db, team).await;
+        for i in already..webhooks::MAX_WEBHOOKS_PER_TEAM - 1 {
+            let url = format!("https://hooks.example/{i}");
+            webhooks::create(db, &dan, &lab, team, &url, &["*".into()])
+                .await
+                .unwrap();
+        }
+        // One place is left and four registrations ask for it at once.
+        let racers = (0..4).map(|i| {
+            let (db, dan) = (db.clone(), dan.clone());
+            tokio::spawn(async move {
+                let url = format!("https://hooks.example/race-{i}");
+                webhooks::create(&db, &dan, &lab, team, &url, &["*".into()]).await
+            })
+        });
+        let mut won = 0;
+        for racer in racers.collect::<Vec<_>>() {
+            match racer.await.unwrap() {
+                Ok(_) => won += 1,
+                Err(Error::Conflict(_)) => {}
+                Err(other) => panic!("{}: {other}", t.label),
+            }
+        }
+        assert_eq!(won, 1, "{}", t.label);
+        assert_eq!(
+            hooks_of(db, team).await,
+            webhooks::MAX_WEBHOOKS_PER_TEAM,
+            "{}",
+            t.label
+        );
+    }
+}
+
+async fn hooks_of(db: &DatabaseConnection, team_slug: &str) -> u64 {
+    use mesh::entity::prelude::*;
+    use mesh::entity::{team, webhook};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let team = Team::find()
+        .filter(team::Column::Slug.eq(team_slug))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    Webhook::find()
+        .filter(webhook::Column::TeamId.eq(team.id))
+        .count(db)
+        .await
+        .unwrap()
+}
