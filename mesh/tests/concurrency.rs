@@ -636,3 +636,31 @@ async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_daily_runs_at_once_both_finish_and_leave_one_evaluation_per_policy() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::seed::seed_demo(db).await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        // Two instances start the daily run at the same moment.
+        let runs = at_once(2, |_| {
+            let db = db.clone();
+            async move { mesh::governance::daily(&db, today).await }
+        })
+        .await;
+        for run in runs {
+            assert!(run.is_ok(), "{}: {:?}", t.label, run.err());
+        }
+        let evaluations = Evaluation::find().all(db).await.unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for e in &evaluations {
+            assert!(
+                seen.insert((e.product_id, e.policy_id)),
+                "{}: two evaluations of one product and policy",
+                t.label
+            );
+        }
+        assert!(!evaluations.is_empty(), "{}", t.label);
+    }
+}

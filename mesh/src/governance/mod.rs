@@ -12,6 +12,7 @@ pub use evaluate::{evaluate_product, evaluate_products, evaluate_scope};
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 
 use crate::entity::prelude::*;
@@ -19,12 +20,34 @@ use crate::error::Result;
 
 /// The daily run: lapsed waivers revert, every product is evaluated (results that age, like "last quality
 /// run within 7 days", change without any event), and today's snapshot is recorded.
-pub async fn daily(db: &impl ConnectionTrait, today: NaiveDate) -> Result<usize> {
+///
+/// Products are evaluated a few hundred at a time, each batch in a write transaction of its own: the batch's
+/// rows are locked there (see [`evaluate_products`]), so a run on two instances at once, or one that meets a
+/// pipeline's push, takes turns with it instead of colliding, and SQLite's write lock is never held for the
+/// whole run.
+pub async fn daily(db: &DatabaseConnection, today: NaiveDate) -> Result<usize> {
     waivers::expire(db, today).await?;
-    let n = evaluate_scope(db, None).await?;
+    let ids: Vec<i64> = DataProduct::find()
+        .select_only()
+        .column(crate::entity::data_product::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for batch in ids.chunks(DAILY_BATCH) {
+        crate::db::retry(|| async {
+            let tx = crate::db::begin_write(db).await?;
+            evaluate_products(&tx, batch).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+    }
     evaluate::snapshot(db, today).await?;
-    Ok(n)
+    Ok(ids.len())
 }
+
+/// How many products one transaction of the daily run evaluates.
+const DAILY_BATCH: usize = 500;
 
 /// Runs [`daily`] once a day: when the mesh has no snapshot for `today` yet. Several instances may race here;
 /// the loser's run only repeats the same work (today's snapshot is replaced, not added to).
