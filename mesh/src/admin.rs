@@ -347,6 +347,7 @@ pub async fn put_member(
     team_for_change(db, viewer, team_id).await?;
     let user = User::find()
         .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .filter(user::Column::EmailVerified.eq(true))
         .one(db)
         .await?
         .ok_or_else(|| {

@@ -1,6 +1,9 @@
 //! People: signing in through an external provider creates or finds the user behind an identity.
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
@@ -52,7 +55,20 @@ impl ExternalIdentity {
 /// holds that email (verified) or creates a user holding it. An identity without a verified email gets a user
 /// of its own with a placeholder address, which later learns the email when this identity signs in with it
 /// verified and nobody holds it yet. A verified email in `admin_emails` makes its user an administrator.
+///
+/// One write transaction: a user is never left without the identity that made it.
 pub async fn sign_in(
+    conn: &DatabaseConnection,
+    ext: &ExternalIdentity,
+    admin_emails: &[String],
+) -> Result<user::Model> {
+    let tx = crate::db::begin_write(conn).await?;
+    let user = sign_in_within(&tx, ext, admin_emails).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+async fn sign_in_within(
     db: &impl ConnectionTrait,
     ext: &ExternalIdentity,
     admin_emails: &[String],
@@ -74,6 +90,8 @@ pub async fn sign_in(
             if let Some(email) = verified_email.filter(|_| !user.email_verified) {
                 if User::find()
                     .filter(user::Column::Email.eq(email.as_str()))
+                    .filter(user::Column::Id.ne(user.id))
+                    .filter(user::Column::EmailVerified.eq(true))
                     .one(db)
                     .await?
                     .is_none()
@@ -103,6 +121,9 @@ pub async fn sign_in(
             let user = match existing {
                 Some(user) => user,
                 None => {
+                    if let Some(email) = &verified_email {
+                        release_unverified_claim(db, email).await?;
+                    }
                     let email_verified = verified_email.is_some();
                     let name = ext
                         .name
@@ -159,6 +180,24 @@ pub async fn sign_in(
     }
     active.last_login_at = Set(Some(now));
     Ok(active.update(db).await?)
+}
+
+/// A verified person arrives with an address that an unverified user still holds (one created before
+/// unverified emails stopped counting): that user gives the address up for a placeholder of its own, so the
+/// verified person gets a fresh user and never shares the other one.
+async fn release_unverified_claim(db: &impl ConnectionTrait, email: &str) -> Result<()> {
+    let holders = User::find()
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::EmailVerified.eq(false))
+        .all(db)
+        .await?;
+    for holder in holders {
+        let placeholder = format!("unverified-user-{}@{PLACEHOLDER_DOMAIN}", holder.id);
+        let mut active: user::ActiveModel = holder.into();
+        active.email = Set(placeholder);
+        active.update(db).await?;
+    }
+    Ok(())
 }
 
 /// A user by verified email (sign-in linking, demo sign-in, CLI).

@@ -1,8 +1,12 @@
 //! Whether a user's email was verified by the provider that created the user. Only a verified email links a
 //! sign-in to an existing user, matches `AGORA_ADMIN_EMAILS` or finds a person to add to a team; a user made from
-//! an unverified identity holds a placeholder address under `.invalid` instead (see mesh::identity). Users that
-//! exist already were created by seeding or under the earlier rule that linked only verified emails, so they
-//! start as verified.
+//! an unverified identity holds a placeholder address under `.invalid` instead (see mesh::identity).
+//!
+//! Users that signed in before this rule may have been created from an unverified email (the hole this closes),
+//! and nothing recorded whether it was. So every user with a sign-in identity starts unverified: it keeps its
+//! address until a verified sign-in of its own identity proves it again, but it matches no admin email, is found
+//! by no team owner, and a verified newcomer with that address takes it over into a fresh user. Seeded users
+//! (no identity) stay verified.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveIden)]
@@ -24,7 +28,15 @@ impl MigrationTrait for Migration {
                     .add_column(boolean(Users::EmailVerified).default(true))
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE users SET email_verified = false \
+                 WHERE id IN (SELECT user_id FROM identities)",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
