@@ -2,8 +2,10 @@
 //! anonymous reads per IP. Over the limit: 429 with `Retry-After`. Limits are per instance (in memory).
 //!
 //! The client IP is the socket peer, unless the peer is one of `AGORA_TRUSTED_PROXIES`: then it is the nearest
-//! address in `Forwarded` (or `X-Forwarded-For`) that is not itself a trusted proxy. Forwarding headers from
-//! anyone else are ignored, so a client cannot choose its own bucket.
+//! address in `X-Forwarded-For` that is not itself a trusted proxy. Forwarding headers from anyone else are
+//! ignored, so a client cannot choose its own bucket. Only `X-Forwarded-For` is read: it is the header every
+//! common proxy (nginx, HAProxy, Envoy, cloud load balancers) appends to, while most pass a client's own
+//! `Forwarded` header through untouched, so reading that one would let a client pick its address.
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -69,8 +71,8 @@ fn trusted(proxies: &[IpNet], ip: IpAddr) -> bool {
     proxies.iter().any(|net| net.contains(&ip))
 }
 
-/// One `for=` value of `Forwarded` (`192.0.2.60`, `"[2001:db8::1]:4711"`, `"192.0.2.60:80"`) or one entry of
-/// `X-Forwarded-For`; None for `unknown`, obfuscated identifiers and garbage.
+/// One entry of `X-Forwarded-For` (`192.0.2.60`, `[2001:db8::1]:4711`, `192.0.2.60:80`); None for `unknown`,
+/// obfuscated identifiers and garbage.
 fn parse_node(node: &str) -> Option<IpAddr> {
     let node = node.trim().trim_matches('"');
     if let Ok(ip) = node.parse::<IpAddr>() {
@@ -82,34 +84,14 @@ fn parse_node(node: &str) -> Option<IpAddr> {
     node.parse::<SocketAddr>().ok().map(|a| a.ip())
 }
 
-/// The hops a proxy chain reports, client first: `Forwarded`'s `for=` values when that header is present,
-/// otherwise `X-Forwarded-For`. A hop that cannot be read is None.
+/// The hops `X-Forwarded-For` reports, client first. A hop that cannot be read is None.
 fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let values = |name: &str| -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::to_owned)
-            .collect()
-    };
-    let forwarded = values("forwarded");
-    if !forwarded.is_empty() {
-        return forwarded
-            .iter()
-            .map(|element| {
-                element
-                    .split(';')
-                    .filter_map(|pair| pair.split_once('='))
-                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
-                    .and_then(|(_, v)| parse_node(v))
-            })
-            .collect();
-    }
-    values("x-forwarded-for")
+    headers
+        .get_all("x-forwarded-for")
         .iter()
-        .map(|v| parse_node(v))
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(parse_node)
         .collect()
 }
 
@@ -248,13 +230,14 @@ mod tests {
             client_ip(ip("10.0.0.1"), &forged, &proxies),
             ip("203.0.113.9")
         );
-        let rfc7239 = headers(&[(
-            "forwarded",
-            "for=192.0.2.43, for=\"[2001:db8:cafe::17]:4711\";proto=https",
-        )]);
+        // `Forwarded` is not read: proxies pass a client's own one through, so it would pick the bucket.
+        let chosen = headers(&[
+            ("forwarded", "for=192.0.2.43"),
+            ("x-forwarded-for", "203.0.113.9"),
+        ]);
         assert_eq!(
-            client_ip(ip("10.0.0.1"), &rfc7239, &proxies),
-            ip("2001:db8:cafe::17")
+            client_ip(ip("10.0.0.1"), &chosen, &proxies),
+            ip("203.0.113.9")
         );
         let garbage = headers(&[("x-forwarded-for", "nonsense")]);
         assert_eq!(
