@@ -305,6 +305,11 @@ pub async fn lock_rows(db: &impl ConnectionTrait, table: &str, ids: &[i64]) -> R
 pub enum Turn {
     /// The governance matrix cells of one domain.
     DomainTally(i64),
+    /// Writing a day's compliance snapshot (delete the day's rows, insert them anew).
+    Snapshot,
+    /// Installing the default policies and computing missing rollups at start-up: one instance does it, the
+    /// others then find it done.
+    StartUpGovernance,
 }
 
 /// Waits for the turn and holds it until the transaction ends (`pg_advisory_xact_lock`). Turns taken together
@@ -317,6 +322,8 @@ pub async fn take_turn(db: &impl ConnectionTrait, turn: Turn) -> Result<()> {
     // Two 32-bit keys: the kind and the id. Ids beyond 32 bits share a turn with another id: harmless waiting.
     let (kind, id) = match turn {
         Turn::DomainTally(id) => (1, id as i32),
+        Turn::Snapshot => (2, 0),
+        Turn::StartUpGovernance => (3, 0),
     };
     db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({kind}, {id})"))
         .await?;

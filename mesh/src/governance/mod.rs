@@ -11,8 +11,7 @@ pub use evaluate::{evaluate_product, evaluate_products, evaluate_scope};
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use crate::entity::prelude::*;
@@ -26,7 +25,13 @@ use crate::error::Result;
 /// pipeline's push, takes turns with it instead of colliding, and SQLite's write lock is never held for the
 /// whole run.
 pub async fn daily(db: &DatabaseConnection, today: NaiveDate) -> Result<usize> {
-    waivers::expire(db, today).await?;
+    crate::db::retry(|| async {
+        let tx = crate::db::begin_write(db).await?;
+        waivers::expire(&tx, today).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await?;
     let ids: Vec<i64> = DataProduct::find()
         .select_only()
         .column(crate::entity::data_product::Column::Id)
@@ -42,7 +47,14 @@ pub async fn daily(db: &DatabaseConnection, today: NaiveDate) -> Result<usize> {
         })
         .await?;
     }
-    evaluate::snapshot(db, today).await?;
+    crate::db::retry(|| async {
+        let tx = crate::db::begin_write(db).await?;
+        crate::db::take_turn(&tx, crate::db::Turn::Snapshot).await?;
+        evaluate::snapshot(&tx, today).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await?;
     Ok(ids.len())
 }
 
@@ -67,20 +79,31 @@ pub async fn daily_if_due(db: &DatabaseConnection, today: NaiveDate) -> Result<O
 
 /// A database evaluated before the compliance rollups existed gets them, once, by evaluating every product again.
 /// Returns how many products were evaluated (0 when nothing was missing).
-pub async fn backfill_rollups(db: &impl ConnectionTrait) -> Result<usize> {
-    if ProductScore::find().count(db).await? > 0 || Evaluation::find().count(db).await? == 0 {
+///
+/// Like [`install_default_policies`], one transaction that instances starting together take turns on.
+pub async fn backfill_rollups(conn: &DatabaseConnection) -> Result<usize> {
+    let db = crate::db::begin_write(conn).await?;
+    crate::db::take_turn(&db, crate::db::Turn::StartUpGovernance).await?;
+    if ProductScore::find().count(&db).await? > 0 || Evaluation::find().count(&db).await? == 0 {
         return Ok(0);
     }
-    evaluate_scope(db, None).await
+    let n = evaluate_scope(&db, None).await?;
+    db.commit().await?;
+    Ok(n)
 }
 
 /// A mesh without any policy (a new installation) gets the default global set, and its products are evaluated.
 /// Returns how many policies were installed.
-pub async fn install_default_policies(db: &impl ConnectionTrait) -> Result<usize> {
-    if Policy::find().count(db).await? > 0 {
+///
+/// One transaction: instances that start together take turns, and the later ones find the policies there.
+pub async fn install_default_policies(conn: &DatabaseConnection) -> Result<usize> {
+    let db = crate::db::begin_write(conn).await?;
+    crate::db::take_turn(&db, crate::db::Turn::StartUpGovernance).await?;
+    if Policy::find().count(&db).await? > 0 {
         return Ok(0);
     }
-    let installed = policies::seed_defaults(db).await?;
-    evaluate_scope(db, None).await?;
+    let installed = policies::seed_defaults(&db).await?;
+    evaluate_scope(&db, None).await?;
+    db.commit().await?;
     Ok(installed)
 }
