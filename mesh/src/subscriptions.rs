@@ -284,7 +284,8 @@ pub async fn request(
     viewer: &Viewer,
     new: &NewRequest,
 ) -> Result<SubscriptionView> {
-    crate::db::retry(|| request_once(db, viewer, new)).await
+    let v = crate::db::retry(|| request_once(db, viewer, new)).await?;
+    shown_to(db, viewer, v).await
 }
 
 /// Why a team cannot ask for a port again.
@@ -462,7 +463,9 @@ async fn transition(
     allowed: fn(&Viewer, &SubscriptionView) -> bool,
     verb: &str,
 ) -> Result<SubscriptionView> {
-    crate::db::retry(|| transition_once(db, viewer, id, action, note, allowed, verb)).await
+    let v =
+        crate::db::retry(|| transition_once(db, viewer, id, action, note, allowed, verb)).await?;
+    shown_to(db, viewer, v).await
 }
 
 async fn transition_once(
@@ -608,6 +611,16 @@ pub async fn request_renewal(
     id: i64,
     until: &str,
 ) -> Result<SubscriptionView> {
+    let v = request_renewal_within(db, viewer, id, until).await?;
+    shown_to(db, viewer, v).await
+}
+
+async fn request_renewal_within(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: i64,
+    until: &str,
+) -> Result<SubscriptionView> {
     let tx = begin_write(db).await?;
     let sub = Subscription::find_by_id(id)
         .one(&tx)
@@ -676,6 +689,16 @@ pub async fn request_renewal(
 
 /// Approves or declines a pending renewal (producing team owners).
 pub async fn decide_renewal(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: i64,
+    approve: bool,
+) -> Result<SubscriptionView> {
+    let v = decide_renewal_within(db, viewer, id, approve).await?;
+    shown_to(db, viewer, v).await
+}
+
+async fn decide_renewal_within(
     db: &DatabaseConnection,
     viewer: &Viewer,
     id: i64,
@@ -898,6 +921,16 @@ pub async fn announce_breaking_change(
     teams.push(product.owner_team_id);
     webhooks::enqueue(db, &teams, &event).await?;
     Ok(())
+}
+
+/// One subscription as the viewer who just acted on it may see it (see [`hide_unseen_consumers`]).
+async fn shown_to(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    mut v: SubscriptionView,
+) -> Result<SubscriptionView> {
+    hide_unseen_consumers(db, viewer, std::slice::from_mut(&mut v)).await?;
+    Ok(v)
 }
 
 /// Lists name the consuming product only where the viewer may see it: a producer is not shown another

@@ -102,6 +102,16 @@ async fn subscription_lists_do_not_name_another_teams_draft() {
             t.label
         );
         assert_eq!(to_draft[0].consumer_team_slug, "cx-insights");
+        // Acting on it answers with the same view: the producer's revocation does not name the draft either.
+        let revoked = subscriptions::revoke(
+            db,
+            &viewer(db, MARCUS).await,
+            to_draft[0].sub.id,
+            "the contract changes",
+        )
+        .await
+        .unwrap();
+        assert_eq!(revoked.consumer_product, None, "{}", t.label);
         let mine = subscriptions::mine(db, &viewer(db, ANA).await)
             .await
             .unwrap();
