@@ -26,7 +26,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 11 minutes on two cores)"
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes on two cores)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads ||
     fail "cargo-leptos $CARGO_LEPTOS_VERSION (cargo install failed, see above)"
 fi
