@@ -197,17 +197,7 @@ pub async fn require_sign_in_to_browse(
         return next.run(request).await;
     }
     let path = request.uri().path();
-    let open = [
-        "/login",
-        "/auth/",
-        "/pkg/",
-        "/healthz",
-        "/readyz",
-        "/favicon.svg",
-        "/api/get_login_options",
-        "/api/whoami",
-    ];
-    if open.iter().any(|p| path.starts_with(p)) {
+    if open_to_anonymous(path) {
         return next.run(request).await;
     }
     if path.starts_with("/api/") {
@@ -229,6 +219,23 @@ pub async fn require_sign_in_to_browse(
         .into_response()
 }
 
+/// What the login page needs before anyone has signed in: itself, the sign-in routes, its assets, the health
+/// checks, and the server functions it calls (named by their types, so a renamed endpoint cannot fall out).
+fn open_to_anonymous(path: &str) -> bool {
+    use app::api::account::{GetLoginOptions, Whoami};
+    use leptos::server_fn::ServerFn;
+    const PREFIXES: [&str; 6] = [
+        "/login",
+        "/auth/",
+        "/pkg/",
+        "/healthz",
+        "/readyz",
+        "/favicon.svg",
+    ];
+    PREFIXES.iter().any(|p| path.starts_with(p))
+        || [GetLoginOptions::PATH, Whoami::PATH].contains(&path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +255,22 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+    }
+
+    #[test]
+    fn the_login_page_and_its_server_functions_are_open_to_anonymous_visitors() {
+        for path in [
+            "/login",
+            "/auth/demo",
+            "/api/login_options",
+            "/api/whoami",
+            "/readyz",
+        ] {
+            assert!(open_to_anonymous(path), "{path} should be open");
+        }
+        for path in ["/", "/products", "/api/list_tokens", "/api/v1/products"] {
+            assert!(!open_to_anonymous(path), "{path} should need a sign-in");
+        }
     }
 
     #[test]

@@ -567,6 +567,12 @@ async fn closed_browsing_sends_anonymous_visitors_to_sign_in() {
         "/login?return_to=%2Fproducts%3Fdomain%3Dsales"
     );
     assert_eq!(app.get("/login").await.status(), 200);
+    // The login page's own data: its sign-in buttons, for someone not signed in yet.
+    let anonymous = crate::helpers::browser();
+    let (status, options) = app.call(&anonymous, "login_options", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    let (status, _) = app.call(&anonymous, "list_tokens", &[]).await;
+    assert_eq!(status, 401);
     let client = app.client_as(CONSUMER).await;
     let ok = client.get(app.url("/products")).send().await.unwrap();
     assert_eq!(ok.status(), 200);

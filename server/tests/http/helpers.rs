@@ -7,6 +7,8 @@ use tokio::sync::oneshot;
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:PORT` of the metrics listener, when `AGORA_METRICS_ADDR` is set.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub db: TestDb,
     _stop: oneshot::Sender<()>,
@@ -80,6 +82,10 @@ impl TestApp {
     }
 }
 
+/// No request of these tests takes more than a second or two; one that gets no answer fails the test that sent it
+/// (with its name) instead of holding the whole suite until CI gives up.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A client that keeps cookies, does not follow redirects and says what a browser on our own pages says
 /// (`Sec-Fetch-Site: same-origin`; signed-in changes without it or an `Origin` are refused).
 pub fn browser() -> reqwest::Client {
@@ -92,6 +98,7 @@ pub fn browser() -> reqwest::Client {
         .default_headers(headers)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("client")
 }
@@ -135,16 +142,19 @@ pub async fn spawn_app_on(db: TestDb, database_url: &str, env: &[(&str, &str)]) 
     mesh::seed::seed_demo(&db.db).await.expect("seed");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("client");
     TestApp {
         address,
+        metrics_address,
         client,
         db,
         _stop: stop,
