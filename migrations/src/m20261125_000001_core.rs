@@ -307,4 +307,23 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+
+    /// Drops the core tables, dependants first.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::drop_tables(
+            manager,
+            &[
+                "product_tags",
+                "tags",
+                "output_ports",
+                "data_products",
+                "memberships",
+                "teams",
+                "domains",
+                "identities",
+                "users",
+            ],
+        )
+        .await
+    }
 }

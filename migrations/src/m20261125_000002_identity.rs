@@ -115,4 +115,13 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+
+    /// Drops the sign-in and audit tables, dependants first.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::drop_tables(
+            manager,
+            &["audit_events", "api_tokens", "login_states", "sessions"],
+        )
+        .await
+    }
 }

@@ -6,6 +6,10 @@ use crate::idents::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// `output_ports.contract_id` on SQLite, as added (and so as it reads in the table's stored definition).
+const CONTRACT_ID_SQLITE: &str =
+    "contract_id INTEGER NULL REFERENCES data_contracts (id) ON DELETE SET NULL";
+
 fn belongs_to_contract<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, column)
@@ -230,7 +234,7 @@ impl MigrationTrait for Migration {
         // Which contract an output port serves. SQLite can add a column with a REFERENCES clause in place.
         let sqlite = manager.get_database_backend() == sea_orm::DbBackend::Sqlite;
         let sql = if sqlite {
-            "ALTER TABLE output_ports ADD COLUMN contract_id INTEGER NULL REFERENCES data_contracts (id) ON DELETE SET NULL"
+            &format!("ALTER TABLE output_ports ADD COLUMN {CONTRACT_ID_SQLITE}")
         } else {
             "ALTER TABLE output_ports ADD COLUMN contract_id BIGINT NULL REFERENCES data_contracts (id) ON DELETE SET NULL"
         };
@@ -254,5 +258,41 @@ impl MigrationTrait for Migration {
             )
             .await?;
         Ok(())
+    }
+
+    /// Drops the contract tables and the columns this migration added to ports and products.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            crate::sqlite_drop_column(manager, "output_ports", "contract_id", CONTRACT_ID_SQLITE)
+                .await?;
+        } else {
+            manager
+                .get_connection()
+                .execute_unprepared("ALTER TABLE output_ports DROP COLUMN contract_id")
+                .await?;
+        }
+        for column in [DataProducts::SlaAvailability, DataProducts::HasPii] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(DataProducts::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        crate::drop_tables(
+            manager,
+            &[
+                "product_versions",
+                "contract_support",
+                "contract_quality",
+                "contract_sla",
+                "contract_properties",
+                "contract_objects",
+                "data_contracts",
+            ],
+        )
+        .await
     }
 }

@@ -182,4 +182,18 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+
+    /// Drops the subscription and notification tables, dependants first.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::drop_tables(
+            manager,
+            &[
+                "webhook_deliveries",
+                "webhooks",
+                "notifications",
+                "subscriptions",
+            ],
+        )
+        .await
+    }
 }

@@ -216,4 +216,20 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+
+    /// Drops the governance tables, dependants first.
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::drop_tables(
+            manager,
+            &[
+                "sla_measurements",
+                "quality_runs",
+                "compliance_snapshots",
+                "waivers",
+                "evaluations",
+                "policies",
+            ],
+        )
+        .await
+    }
 }
