@@ -38,9 +38,28 @@ enum Cleanup {
 impl TestDb {
     /// An empty SQLite file in the temp folder, migrated.
     pub async fn sqlite() -> TestDb {
+        Self::new_sqlite(true).await
+    }
+
+    /// A new database on the server named by `TEST_DATABASE_URL`, migrated; `None` when it is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        Self::new_postgres(true).await
+    }
+
+    /// An empty SQLite file without any schema (e.g. to load an older release's database into).
+    pub async fn sqlite_empty() -> TestDb {
+        Self::new_sqlite(false).await
+    }
+
+    /// A new PostgreSQL database without any schema; `None` when `TEST_DATABASE_URL` is not set.
+    pub async fn postgres_empty() -> Option<TestDb> {
+        Self::new_postgres(false).await
+    }
+
+    async fn new_sqlite(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}", path.display());
-        let db = open(&url).await;
+        let db = open(&url, migrate).await;
         TestDb {
             label: "sqlite",
             url,
@@ -49,8 +68,7 @@ impl TestDb {
         }
     }
 
-    /// A new database on the server named by `TEST_DATABASE_URL`, migrated; `None` when it is not set.
-    pub async fn postgres() -> Option<TestDb> {
+    async fn new_postgres(migrate: bool) -> Option<TestDb> {
         let admin_url = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())?;
@@ -64,7 +82,7 @@ impl TestDb {
             .expect("create test database");
         admin.close().await.ok();
         let url = with_database(&admin_url, &name);
-        let db = open(&url).await;
+        let db = open(&url, migrate).await;
         Some(TestDb {
             label: "postgres",
             url,
@@ -74,7 +92,7 @@ impl TestDb {
     }
 }
 
-async fn open(url: &str) -> DatabaseConnection {
+async fn open(url: &str, migrate: bool) -> DatabaseConnection {
     let settings = PoolSettings {
         max_connections: 8,
         ..Default::default()
@@ -82,7 +100,9 @@ async fn open(url: &str) -> DatabaseConnection {
     let db = db::connect(url, &settings)
         .await
         .expect("open test database");
-    db::migrate(&db).await.expect("migrate test database");
+    if migrate {
+        db::migrate(&db).await.expect("migrate test database");
+    }
     db
 }
 
@@ -161,6 +181,13 @@ pub async fn fingerprint(
 pub async fn databases() -> Vec<TestDb> {
     let mut all = vec![TestDb::sqlite().await];
     all.extend(TestDb::postgres().await);
+    all
+}
+
+/// Every database the tests should run on, without any schema.
+pub async fn empty_databases() -> Vec<TestDb> {
+    let mut all = vec![TestDb::sqlite_empty().await];
+    all.extend(TestDb::postgres_empty().await);
     all
 }
 

@@ -15,5 +15,6 @@ mod security;
 mod shutdown;
 mod sign_in;
 mod subscriptions;
+mod upgrade;
 mod visibility;
 mod webhooks;
