@@ -54,6 +54,20 @@ enum Command {
     /// API tokens for scripts and CI.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the SQLite database to FILE, also while Agora serves (PostgreSQL: use pg_dump).
+    Backup {
+        /// The backup file to write.
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database with a backup made by `agora backup`, then migrate it. Stop every `agora`
+    /// process using the database first (PostgreSQL: use pg_restore).
+    Restore {
+        /// The backup file to restore.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,6 +139,16 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Export { product, odps, out } => {
             let db = open_database(&config).await.map_err(|e| e.to_string())?;
             agora::cli::export(&db, &product, odps, out.as_deref()).await
+        }
+        Command::Backup { file, force } => {
+            let report = agora::cli::backup(&config.database_url, &file, force).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let report = agora::cli::restore(&config, &file).await?;
+            println!("{report}");
+            Ok(())
         }
         Command::Token(TokenCommand::Create {
             user,

@@ -3,6 +3,7 @@
 mod api_limits;
 mod auth;
 mod authorization;
+mod backup;
 mod cli;
 mod governance;
 mod health;

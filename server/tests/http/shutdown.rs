@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mesh::testing::databases;
 
 /// `agora serve` on `database_url` and a free port; returns the process, its port and its log (still filling).
-fn serve(database_url: &str, grace_seconds: &str) -> (Child, u16, Arc<Mutex<String>>) {
+pub(crate) fn serve(database_url: &str, grace_seconds: &str) -> (Child, u16, Arc<Mutex<String>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
         .arg("serve")
         .env("DATABASE_URL", database_url)
@@ -45,7 +45,7 @@ fn serve(database_url: &str, grace_seconds: &str) -> (Child, u16, Arc<Mutex<Stri
     (child, port, log)
 }
 
-fn sigterm(child: &Child) {
+pub(crate) fn sigterm(child: &Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -54,7 +54,7 @@ fn sigterm(child: &Child) {
 }
 
 /// Waits for the process to end; panics if it is still running after `patience`.
-fn exit_code(child: &mut Child, patience: Duration, log: &Mutex<String>) -> i32 {
+pub(crate) fn exit_code(child: &mut Child, patience: Duration, log: &Mutex<String>) -> i32 {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("try_wait") {
