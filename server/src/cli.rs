@@ -149,14 +149,16 @@ mod sqlite {
     use std::time::Duration;
 
     use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-    use sea_orm::sqlx::{self, Connection};
+    use sea_orm::sqlx::{self, ConnectOptions, Connection};
 
     pub async fn open(path: &Path, read_only: bool) -> Result<SqliteConnection, String> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(false)
             .read_only(read_only)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // An integrity check of a large file takes seconds; that is not a slow query worth a warning.
+            .disable_statement_logging();
         SqliteConnection::connect_with(&options)
             .await
             .map_err(|e| format!("cannot open {}: {}", path.display(), explain(&e)))
