@@ -55,8 +55,11 @@ impl RenderedSearches {
         format!("{version}|{}|{query}", mesh::search::audience(viewer))
     }
 
+    /// The rendered page, if kept (counted as a `pages` cache hit or miss, see [`mesh::metrics`]).
     pub fn get(&self, key: &str) -> Option<Arc<str>> {
-        self.pages.as_ref()?.get(key)
+        let page = self.pages.as_ref()?.get(key);
+        mesh::metrics::rendered_search_lookup(page.is_some());
+        page
     }
 
     pub fn insert(&self, key: String, page: Arc<str>) {

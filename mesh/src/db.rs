@@ -374,6 +374,21 @@ pub fn is_unreachable(err: &sea_orm::DbErr) -> bool {
     }
 }
 
+/// Whether a request for a pooled connection waited the whole acquire timeout and got none (the pool was
+/// exhausted, or every new connection failed): one kind of [`is_unreachable`].
+pub fn is_acquire_timeout(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(e.as_ref(), sea_orm::sqlx::Error::PoolTimedOut)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,8 +43,10 @@ pub enum Error {
 
 /// The one mapping of database errors: a unique index refusing a row means somebody else stored the same thing
 /// first (two requests racing), a conflict the user can act on rather than our fault; all else stays `Db`.
+/// Every database error the mesh meets passes here once, so here it is counted (see [`crate::metrics`]).
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
+        crate::metrics::db_error(&err);
         if crate::db::is_unique_violation(&err) {
             Error::Conflict(crate::db::duplicate_message(&err))
         } else {

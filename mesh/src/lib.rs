@@ -17,6 +17,7 @@ pub mod identity;
 pub mod kinds;
 pub mod map;
 pub mod markdown;
+pub mod metrics;
 pub mod notifications;
 pub mod odcs;
 pub mod odps;

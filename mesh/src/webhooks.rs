@@ -346,6 +346,14 @@ pub async fn claim_due(
     Ok(out)
 }
 
+/// Deliveries still to be made, due now or waiting for a retry (the outbox's depth).
+pub async fn pending(db: &impl ConnectionTrait) -> Result<u64> {
+    Ok(WebhookDelivery::find()
+        .filter(webhook_delivery::Column::Status.eq("pending"))
+        .count(db)
+        .await?)
+}
+
 /// Retries wait 30 s, 2 min, 8 min... (x4 each time); after this many attempts a delivery has failed.
 pub const MAX_ATTEMPTS: i32 = 8;
 

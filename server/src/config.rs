@@ -53,6 +53,26 @@ pub struct Config {
     /// `AGORA_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private and link-local addresses (default
     /// false; the test suite's local receivers need it).
     pub webhook_allow_private: bool,
+    /// `AGORA_METRICS_TOKEN` and `AGORA_METRICS_ADDR`: where Prometheus may scrape `/metrics`.
+    pub metrics: MetricsConfig,
+}
+
+/// Where `/metrics` (Prometheus text format) is served. Neither set: nowhere (`/metrics` on the main port is 404).
+#[derive(Clone, Debug, Default)]
+pub struct MetricsConfig {
+    /// `AGORA_METRICS_TOKEN`: `/metrics` on the main port, for `Authorization: Bearer <token>` only (at least
+    /// 16 visible ASCII characters).
+    pub token: Option<String>,
+    /// `AGORA_METRICS_ADDR`: a listener of its own serving `/metrics` without a token, e.g. `127.0.0.1:9464`
+    /// (keep it off the public network). Port 0 picks a free port.
+    pub addr: Option<SocketAddr>,
+}
+
+impl MetricsConfig {
+    /// Whether metrics are served anywhere (and so recorded at all).
+    pub fn enabled(&self) -> bool {
+        self.token.is_some() || self.addr.is_some()
+    }
 }
 
 impl Config {
@@ -186,8 +206,32 @@ impl Config {
             search_refresh_ms: number(&get, "AGORA_SEARCH_REFRESH_MS", 1000)?,
             search_cache_mb: number_or_zero(&get, "AGORA_SEARCH_CACHE_MB", 16)?,
             webhook_allow_private: flag(&get, "AGORA_WEBHOOK_ALLOW_PRIVATE")?.unwrap_or(false),
+            metrics: metrics_config(&get)?,
         })
     }
+}
+
+/// The shortest `AGORA_METRICS_TOKEN` accepted.
+const MIN_METRICS_TOKEN: usize = 16;
+
+fn metrics_config(get: &impl Fn(&str) -> Option<String>) -> Result<MetricsConfig, ConfigError> {
+    let token = get("AGORA_METRICS_TOKEN");
+    if let Some(token) = &token {
+        if token.len() < MIN_METRICS_TOKEN || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError(format!(
+                "AGORA_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} visible ASCII characters without spaces"
+            )));
+        }
+    }
+    let addr = match get("AGORA_METRICS_ADDR") {
+        None => None,
+        Some(text) => Some(text.trim().parse().map_err(|_| {
+            ConfigError(format!(
+                "AGORA_METRICS_ADDR `{text}` is not an address like 127.0.0.1:9464"
+            ))
+        })?),
+    };
+    Ok(MetricsConfig { token, addr })
 }
 
 /// A positive number, or `default` when unset.
@@ -524,6 +568,28 @@ mod tests {
         assert!(!prod.allow_private && prod.require_https);
         let lab = config(&[("AGORA_WEBHOOK_ALLOW_PRIVATE", "true")]).unwrap();
         assert!(lab.webhook_rules().allow_private);
+    }
+
+    #[test]
+    fn metrics_are_served_only_where_configured() {
+        assert!(!config(&[]).unwrap().metrics.enabled());
+        let c = config(&[
+            ("AGORA_METRICS_TOKEN", "scrape-me-0123456789"),
+            ("AGORA_METRICS_ADDR", "127.0.0.1:9464"),
+        ])
+        .unwrap();
+        assert_eq!(c.metrics.token.as_deref(), Some("scrape-me-0123456789"));
+        assert_eq!(c.metrics.addr.unwrap().port(), 9464);
+        let err = config(&[("AGORA_METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_METRICS_TOKEN must be at least 16 visible ASCII characters without spaces"
+        );
+        let err = config(&[("AGORA_METRICS_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AGORA_METRICS_ADDR `localhost` is not an address like 127.0.0.1:9464"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! several instances at once: rows are claimed or changed conditionally in the database.
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use mesh::webhooks::{Due, Failure, TargetRules};
@@ -138,17 +138,25 @@ pub async fn deliver_due(
     while in_flight.try_join_next().is_some() {}
     let free = DELIVERY_CONCURRENCY.saturating_sub(in_flight.len());
     if free == 0 {
+        crate::metrics::job_ran("webhooks", "skipped", Duration::ZERO);
         return;
     }
+    let started = Instant::now();
     let due = match mesh::webhooks::claim_due(db, Utc::now(), free as u64).await {
         Ok(due) => due,
         Err(err) => {
             tracing::warn!(error = %err, "could not read webhook deliveries");
+            crate::metrics::job_ran("webhooks", "failed", started.elapsed());
             return;
         }
     };
+    crate::metrics::job_ran("webhooks", "ok", started.elapsed());
     for d in due {
         in_flight.spawn(deliver(db.clone(), http.clone(), rules, d));
+    }
+    match mesh::webhooks::pending(db).await {
+        Ok(pending) => crate::metrics::webhook_queue_depth(pending),
+        Err(err) => tracing::debug!(error = %err, "could not count pending webhook deliveries"),
     }
 }
 
@@ -161,7 +169,15 @@ async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRul
         Ok(code) => (Some(code), None),
         Err(failure) => (None, Some(failure)),
     };
-    if status.is_none_or(|s| !(200..300).contains(&s)) {
+    let delivered = status.is_some_and(|s| (200..300).contains(&s));
+    crate::metrics::webhook_delivery(if delivered {
+        "delivered"
+    } else if d.attempts + 1 >= mesh::webhooks::MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "retrying"
+    });
+    if !delivered {
         tracing::info!(
             delivery = d.delivery_id,
             attempt = d.attempts + 1,
@@ -216,9 +232,30 @@ fn failure_of(err: &reqwest::Error) -> Failure {
     }
 }
 
+/// Runs one step of background work and counts it as a run of `job` (see [`crate::metrics::job_ran`]): failed
+/// when it returned an error, skipped when `skipped` says its answer meant there was nothing to do.
+async fn step<T, E>(
+    job: &'static str,
+    work: impl std::future::Future<Output = Result<T, E>>,
+    skipped: impl Fn(&T) -> bool,
+) -> Result<T, E> {
+    let started = Instant::now();
+    let result = work.await;
+    let outcome = match &result {
+        Ok(done) if skipped(done) => "skipped",
+        Ok(_) => "ok",
+        Err(_) => "failed",
+    };
+    crate::metrics::job_ran(job, outcome, started.elapsed());
+    result
+}
+
 async fn housekeeping(db: &DatabaseConnection, limiters: &Limiters, settings: &JobSettings) {
-    match mesh::subscriptions::run_expiry(db, Utc::now().date_naive(), settings.reminder_days).await
-    {
+    let started = Instant::now();
+    let today = Utc::now().date_naive();
+    let mut failed = false;
+    let expiry = mesh::subscriptions::run_expiry(db, today, settings.reminder_days);
+    match step("expiry", expiry, |_| false).await {
         Ok(report) if report.expired + report.reminded > 0 => {
             tracing::info!(
                 expired = report.expired,
@@ -227,15 +264,25 @@ async fn housekeeping(db: &DatabaseConnection, limiters: &Limiters, settings: &J
             )
         }
         Ok(_) => {}
-        Err(err) => tracing::warn!(error = %err, "subscription expiry failed"),
+        Err(err) => {
+            failed = true;
+            tracing::warn!(error = %err, "subscription expiry failed")
+        }
     }
-    match mesh::governance::daily_if_due(db, Utc::now().date_naive()).await {
+    let governance = mesh::governance::daily_if_due(db, today);
+    match step("governance", governance, Option::is_none).await {
         Ok(Some(products)) => tracing::info!(products, "daily governance run"),
         Ok(None) => {}
-        Err(err) => tracing::warn!(error = %err, "daily governance run failed"),
+        Err(err) => {
+            failed = true;
+            tracing::warn!(error = %err, "daily governance run failed")
+        }
     }
-    if let Err(err) = mesh::sessions::purge_expired(db).await {
+    if let Err(err) = step("sessions", mesh::sessions::purge_expired(db), |_| false).await {
+        failed = true;
         tracing::warn!(error = %err, "purging expired sessions failed");
     }
     limiters.shrink();
+    let outcome = if failed { "failed" } else { "ok" };
+    crate::metrics::job_ran("housekeeping", outcome, started.elapsed());
 }

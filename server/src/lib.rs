@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod metrics;
 pub mod problem;
 pub mod ratelimit;
 pub mod routes;

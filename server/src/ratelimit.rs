@@ -169,7 +169,7 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
     );
     let credential = request.extensions().get::<Credential>();
     let checked = if path.starts_with("/auth/") && (mutating || path.ends_with("/callback")) {
-        refused(limiters.sign_in.check_key(&ip))
+        refused(limiters.sign_in.check_key(&ip)).map(|wait| (wait, "sign_in"))
     } else {
         let key = match credential {
             Some(Credential::Token(hash)) => Some(format!("token:{hash}")),
@@ -178,20 +178,25 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
             _ => None,
         };
         match (key, &limiters.reads) {
-            (Some(key), _) => refused(limiters.use_.check_key(&key)),
+            (Some(key), _) => {
+                refused(limiters.use_.check_key(&key)).map(|wait| (wait, "writes_and_tokens"))
+            }
             (None, Some(reads))
                 if credential.is_none()
                     && *request.method() != Method::OPTIONS
                     && !exempt(path) =>
             {
-                refused(reads.check_key(&ip))
+                refused(reads.check_key(&ip)).map(|wait| (wait, "anonymous_reads"))
             }
             _ => None,
         }
     };
     match checked {
         None => next.run(request).await,
-        Some(wait) => too_many(wait),
+        Some((wait, limiter)) => {
+            crate::metrics::rate_limited(limiter);
+            too_many(wait)
+        }
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Application {
     stop_jobs: tokio::sync::watch::Sender<bool>,
     /// `AGORA_SHUTDOWN_GRACE_SECONDS`: how long shutdown waits for requests in flight and background work.
     grace: std::time::Duration,
+    /// `AGORA_METRICS_ADDR`: the listener of its own for `/metrics`, and where it is bound.
+    metrics_listener: Option<(TcpListener, SocketAddr)>,
 }
 
 /// Opens the database and brings its schema up to date.
@@ -104,6 +106,21 @@ impl Application {
         let addr = listener
             .local_addr()
             .map_err(|e| StartupError(format!("cannot read the bound address: {e}")))?;
+        let metrics_listener = match config.metrics.addr {
+            Some(at) => {
+                let listener = TcpListener::bind(at)
+                    .await
+                    .map_err(|e| StartupError(format!("cannot listen for metrics on {at}: {e}")))?;
+                let bound = listener.local_addr().map_err(|e| {
+                    StartupError(format!("cannot read the bound metrics address: {e}"))
+                })?;
+                Some((listener, bound))
+            }
+            None => None,
+        };
+        if config.metrics.enabled() {
+            crate::metrics::install();
+        }
         let public_url = config
             .auth
             .public_url
@@ -168,11 +185,17 @@ impl Application {
             jobs,
             stop_jobs,
             grace: std::time::Duration::from_secs(config.shutdown_grace_seconds),
+            metrics_listener,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where `/metrics` is served without a token (`AGORA_METRICS_ADDR`), if anywhere.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().map(|(_, at)| *at)
     }
 
     pub fn port(&self) -> u16 {
@@ -199,6 +222,18 @@ impl Application {
         });
         let stop_jobs = self.stop_jobs;
         let mut stopping = stop_jobs.subscribe();
+        // The metrics listener stops with the main one.
+        let metrics = self.metrics_listener.map(|(listener, _)| {
+            let mut stop = stop_jobs.subscribe();
+            let router = crate::metrics::listener_router(self.db.clone());
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            })
+        });
         let signal = async move {
             signal.await;
             let _ = stop_jobs.send(true);
@@ -212,6 +247,13 @@ impl Application {
         let (jobs, db) = (self.jobs, self.db);
         let drain = async move {
             let served = serve.await;
+            if let Some(metrics) = metrics {
+                match metrics.await {
+                    Ok(Err(err)) => tracing::warn!("the metrics listener failed: {err}"),
+                    Err(err) => tracing::error!("the metrics listener ended abnormally: {err}"),
+                    Ok(Ok(())) => {}
+                }
+            }
             for job in jobs {
                 if let Err(err) = job.await {
                     tracing::error!("a background job ended abnormally: {err}");
@@ -265,9 +307,10 @@ fn router(
         limiters,
     });
     let ctx_site = ctx.site.clone();
+    let metrics_db = ctx.db.clone();
     let page_ctx = ctx.clone();
     let fallback_ctx = ctx;
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .nest(
@@ -349,8 +392,20 @@ fn router(
                 )
             }),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    // `/metrics` for the metrics token (404 without one): outside the session, rate-limit and sign-in layers
+    // (its bearer token is not an API token), inside the request metrics.
+    let scrape = crate::metrics::Scrape::new(metrics_db, config.metrics.token.as_deref());
+    let app = app.route(
+        "/metrics",
+        get(crate::metrics::scrape_with_token).with_state(scrape),
+    );
+    let app = if config.metrics.enabled() {
+        app.layer(axum::middleware::from_fn(crate::metrics::track))
+    } else {
+        app
+    };
+    app.with_state(state)
 }
 
 async fn server_fn_handler(

@@ -171,6 +171,7 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
     if product_ids.is_empty() {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let mut product_ids = product_ids.to_vec();
     product_ids.sort_unstable();
     product_ids.dedup();
@@ -239,6 +240,7 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
                     }
                 }
                 tally.add(verdict.outcome, policy.severity);
+                crate::metrics::evaluated(verdict.outcome);
                 rows.push(evaluation::ActiveModel {
                     product_id: Set(facts.product.id),
                     policy_id: Set(policy.id),
@@ -272,7 +274,9 @@ pub async fn evaluate_products(db: &impl ConnectionTrait, product_ids: &[i64]) -
         // Search documents carry the compliance (and everything else that may just have changed).
         crate::search::reindex(db, chunk).await?;
     }
-    tally_domains(db, &touched_domains.into_iter().collect::<Vec<_>>()).await
+    tally_domains(db, &touched_domains.into_iter().collect::<Vec<_>>()).await?;
+    crate::metrics::evaluated_products(product_ids.len(), started.elapsed());
+    Ok(())
 }
 
 /// Recounts, per policy, the listed products of these domains that pass it (or are waived) and those it applies

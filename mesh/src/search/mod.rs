@@ -291,7 +291,9 @@ impl Searcher {
         if let Some(index) = self.cached(version) {
             return Ok(index);
         }
+        let started = Instant::now();
         let index = Arc::new(engine::Index::load(db, version).await?);
+        crate::metrics::index_refreshed(started.elapsed());
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(index.clone());
         Ok(index)
     }
@@ -317,7 +319,9 @@ impl Searcher {
             request.sort.as_str(),
             audience(viewer),
         );
-        let found = match self.recall(&key) {
+        let recalled = self.recall(&key);
+        crate::metrics::search_answered(recalled.is_some());
+        let found = match recalled {
             Some(found) => found,
             None => {
                 let found = Arc::new(find(db, &index, viewer, request, &tokens).await?);

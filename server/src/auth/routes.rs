@@ -189,7 +189,13 @@ pub async fn callback(
     let auth = &state.auth;
     let db = &state.ctx.db;
     let clear_login = login_cookie(auth.cookie.secure, "", 0);
+    // The provider as counted: a configured one, never whatever the URL says.
+    let counted_as = match auth.providers.get(&provider_id) {
+        Some(provider) => provider.id.as_str(),
+        None => "unknown",
+    };
     let fail = |problem: SignInProblem| {
+        crate::metrics::sign_in(counted_as, problem.code());
         let mut response = to_login_with_error(problem);
         response
             .headers_mut()
@@ -266,15 +272,17 @@ pub async fn callback(
         }
     };
     let return_to = safe_return_to(&auth.public_origin, Some(&stored.return_to));
-    let mut response = start_session(&state, user.id, &headers, &return_to).await;
+    let mut response = start_session(&state, counted_as, user.id, &headers, &return_to).await;
     response
         .headers_mut()
         .append(header::SET_COOKIE, clear_login);
     response
 }
 
+/// Starts the session a sign-in through `provider` (or `demo`) earned, and counts how the sign-in ended.
 async fn start_session(
     state: &AppState,
+    provider: &str,
     user_id: i64,
     headers: &HeaderMap,
     return_to: &str,
@@ -290,6 +298,7 @@ async fn start_session(
         .map(str::to_owned);
     match mesh::sessions::create(&state.ctx.db, user_id, agent, &auth.session_policy).await {
         Ok(token) => {
+            crate::metrics::sign_in(provider, "success");
             let mut response = see_other(return_to);
             response
                 .headers_mut()
@@ -298,6 +307,7 @@ async fn start_session(
         }
         Err(err) => {
             tracing::error!(error = %err, "could not create a session");
+            crate::metrics::sign_in(provider, SignInProblem::Unavailable.code());
             to_login_with_error(SignInProblem::Unavailable)
         }
     }
@@ -319,22 +329,27 @@ pub async fn demo(
     if !auth.demo_login {
         return StatusCode::NOT_FOUND.into_response();
     }
+    let fail = |problem: SignInProblem| {
+        crate::metrics::sign_in("demo", problem.code());
+        to_login_with_error(problem)
+    };
     if !auth.personas.iter().any(|p| p.email == form.email) {
-        return to_login_with_error(SignInProblem::NotAPersona);
+        return fail(SignInProblem::NotAPersona);
     }
     let user = match mesh::identity::find_by_email(&state.ctx.db, &form.email).await {
         Ok(user) => user,
-        Err(_) => return to_login_with_error(SignInProblem::PersonasNotSeeded),
+        Err(_) => return fail(SignInProblem::PersonasNotSeeded),
     };
     let user = match mesh::identity::touch_login(&state.ctx.db, user).await {
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "demo sign-in failed");
-            return to_login_with_error(SignInProblem::Unavailable);
+            return fail(SignInProblem::Unavailable);
         }
     };
     start_session(
         &state,
+        "demo",
         user.id,
         &headers,
         &safe_return_to(&auth.public_origin, form.return_to.as_deref()),

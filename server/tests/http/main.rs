@@ -8,6 +8,7 @@ mod cli;
 mod governance;
 mod health;
 mod helpers;
+mod metrics;
 mod oidc;
 mod outage;
 mod pages;
