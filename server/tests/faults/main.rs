@@ -11,3 +11,4 @@ mod helpers;
 mod kill;
 mod sigterm;
 mod two_instances;
+mod mixed_load;
