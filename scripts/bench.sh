@@ -6,7 +6,10 @@
 #      again with the rendered-results cache off
 #   4. a product page whose schema has 1,000 properties (render time, one connection)
 #   5. /governance and one domain's page at 100 domains x 1,000 products, p50/p95/p99
+#   6. mixed load (the fault suite's scenario): reads and writes at a fixed rate on the demo mesh, p50/p99 per kind,
+#      errors, lost writes and the server's memory, on SQLite and PostgreSQL
 # Knobs: BENCH_SECONDS (per load run, default 15), BENCH_FRESH=1 (regenerate the databases),
+#        BENCH_MIXED_SECONDS (the mixed load, default 600),
 #        BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432, skipped when it does not answer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -150,3 +153,8 @@ if [ -n "$PG_100K" ]; then
 fi
 stop
 rm -rf target/site/bench
+
+say "mixed load: ${BENCH_MIXED_SECONDS:-600} s at 200 reads/s + 20 writes/s on the release binary (server/tests/faults/mixed_load.rs)"
+if [ -n "$PG_100K" ]; then export TEST_DATABASE_URL="$PG/postgres"; fi
+AGORA_MIXED_SECONDS=${BENCH_MIXED_SECONDS:-600} AGORA_MIXED_READS=200 AGORA_MIXED_WRITES=20 \
+  cargo test --release -p agora --test faults mixed_load -- --nocapture 2>&1 | grep -E '^(sqlite|postgres):|test result|panicked|FAILED'
