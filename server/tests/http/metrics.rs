@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use mesh::entity::prelude::*;
 use mesh::testing::databases;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
 use crate::helpers::{browser, spawn_app, spawn_app_with, TestApp, CONSUMER, OWNER};
@@ -346,14 +348,51 @@ async fn metrics_on_the_main_port_answer_only_the_metrics_token_and_move_with_tr
             assert!(after.has(name), "{label}: {name} is exported");
         }
 
-        // Housekeeping runs every second here: within a few it has run again, and been timed.
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // A webhook of the team to a local receiver, and an event for it: the delivery job sends it.
+        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = format!("http://{}/hook", receiver.local_addr().unwrap());
+        let answers = axum::Router::new().fallback(|| async { "ok" });
+        tokio::spawn(async move { axum::serve(receiver, answers).await });
+        let team = Team::find()
+            .filter(team::Column::Slug.eq("marketing-analytics"))
+            .one(&app.db.db)
+            .await
+            .unwrap()
+            .expect("the demo team");
+        webhook::ActiveModel {
+            team_id: Set(team.id),
+            url: Set(target),
+            secret: Set("s3cret".into()),
+            event_types: Set("*".into()),
+            active: Set(true),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&app.db.db)
+        .await
+        .unwrap();
+        let event = mesh::webhooks::cloud_event(
+            "agora.subscription.approved",
+            "subscriptions/1",
+            serde_json::json!({"subscriptionId": 1}),
+        );
+        mesh::webhooks::enqueue(&app.db.db, &[team.id], &event)
+            .await
+            .unwrap();
+
+        // Housekeeping runs every second here and deliveries every 2 s: within a few seconds housekeeping has run
+        // again (and been timed) and the delivery has been made. The deadline guards against a hang.
+        let deadline = Instant::now() + Duration::from_secs(15);
         let housekeeping = [("job", "housekeeping"), ("outcome", "ok")];
-        let ran_before = after.sum("agora_job_runs_total", &housekeeping);
+        let delivered = [("outcome", "delivered")];
+        let done = |latest: &Scrape| {
+            latest.sum("agora_job_runs_total", &housekeeping)
+                > after.sum("agora_job_runs_total", &housekeeping)
+                && latest.sum("agora_webhook_deliveries_total", &delivered)
+                    > after.sum("agora_webhook_deliveries_total", &delivered)
+        };
         let mut latest = scrape(&app).await;
-        while latest.sum("agora_job_runs_total", &housekeeping) <= ran_before
-            && Instant::now() < deadline
-        {
+        while !done(&latest) && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(200)).await;
             latest = scrape(&app).await;
         }
@@ -362,6 +401,14 @@ async fn metrics_on_the_main_port_answer_only_the_metrics_token_and_move_with_tr
             &latest,
             "agora_job_runs_total",
             &housekeeping,
+            1.0,
+            label,
+        );
+        grew(
+            &after,
+            &latest,
+            "agora_webhook_deliveries_total",
+            &delivered,
             1.0,
             label,
         );
