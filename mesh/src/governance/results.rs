@@ -57,16 +57,71 @@ pub struct CheckInput {
     pub details: Option<String>,
 }
 
-/// Reads a JSON body into `T`, naming the field at fault (`checks[1].result: unknown variant ...`).
+/// Reads a JSON body into `T`, naming the field at fault (`checks[1].result: unknown variant ...`). Text
+/// holding the NUL character (`\u0000`) is refused wherever it is, since PostgreSQL cannot store it.
 pub fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        Error::invalid(
-            if path == "." { "body".into() } else { path },
-            e.inner().to_string(),
-        )
-    })
+    let field = |path: String| if path == "." { "body".into() } else { path };
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Error::invalid("body", format!("not valid JSON: {e}")))?;
+    if let Some(path) = nul_at(&value, &mut String::new()) {
+        return Err(Error::invalid(
+            field(path),
+            "text may not contain the NUL character (\\u0000)",
+        ));
+    }
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| Error::invalid(field(e.path().to_string()), e.inner().to_string()))
+}
+
+/// The path (`checks[0].name`, `.` for the whole body) of the first key or string holding NUL.
+fn nul_at(value: &Value, path: &mut String) -> Option<String> {
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            ".".into()
+        } else {
+            path.clone()
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = nul_at(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, child)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = if key.contains('\0') {
+                Some(path.clone())
+            } else {
+                nul_at(child, path)
+            };
+            path.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
+
+/// When a result was observed: now if not said; refused before 1970 or more than a day ahead (a run dated
+/// years ahead would count as the latest, and as recent, for years; PostgreSQL cannot store far dates).
+fn observed(field: &str, at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>> {
+    let now = Utc::now();
+    match at {
+        None => Ok(now),
+        Some(at) if at < DateTime::UNIX_EPOCH => Err(Error::invalid(
+            field,
+            format!("{at} is before 1970: give the time the run happened"),
+        )),
+        Some(at) if at > now + Duration::days(1) => Err(Error::invalid(
+            field,
+            format!("{at} is in the future: give the time the run happened"),
+        )),
+        Some(at) => Ok(at),
+    }
 }
 
 async fn product_for_results(
@@ -167,6 +222,7 @@ async fn push_quality_once(
     slug: &str,
     input: QualityRunInput,
 ) -> Result<quality_run::Model> {
+    let observed_at = observed("observedAt", input.observed_at)?;
     let tx = begin_write(db).await?;
     let product = product_for_results(&tx, viewer, domain, slug).await?;
     let port = port_id(&tx, product.id, input.port.as_deref()).await?;
@@ -186,7 +242,7 @@ async fn push_quality_once(
             run_id: input.run_id.unwrap_or_else(crate::secrets::random_token),
             result: input.result.as_str(),
             checks,
-            observed_at: input.observed_at.unwrap_or_else(Utc::now),
+            observed_at,
         },
     )
     .await?;
@@ -245,6 +301,10 @@ async fn push_datacontract_cli_once(
             format!("must be one of: {}", allowed.join(", ")),
         ));
     }
+    let observed_at = match run.timestamp_end {
+        Some(end) => observed("timestampEnd", Some(end))?,
+        None => observed("timestampStart", run.timestamp_start)?,
+    };
     let tx = begin_write(db).await?;
     let target: (String, String) = if let Some(id) =
         run.data_product_id.as_deref().filter(|s| !s.is_empty())
@@ -337,10 +397,7 @@ async fn push_datacontract_cli_once(
             run_id: run.run_id.unwrap_or_else(crate::secrets::random_token),
             result: &result,
             checks,
-            observed_at: run
-                .timestamp_end
-                .or(run.timestamp_start)
-                .unwrap_or_else(Utc::now),
+            observed_at,
         },
     )
     .await?;
@@ -394,6 +451,14 @@ async fn push_measurements_once(
     let mut errors = Vec::new();
     let mut rows = Vec::new();
     for (i, m) in inputs.iter().enumerate() {
+        let observed_at = match observed(&format!("[{i}].observedAt"), m.observed_at) {
+            Ok(at) => at,
+            Err(Error::Invalid(e)) => {
+                errors.extend(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let property = m.property.trim().to_lowercase();
         if !["availability", "freshness", "latency"].contains(&property.as_str()) {
             errors.push(FieldError::new(
@@ -461,7 +526,7 @@ async fn push_measurements_once(
             unit: Set(unit),
             met: Set(met),
             source: Set("agora".into()),
-            observed_at: Set(m.observed_at.unwrap_or_else(Utc::now)),
+            observed_at: Set(observed_at),
             created_at: Set(Utc::now()),
             ..Default::default()
         });

@@ -110,7 +110,11 @@ fn describe(kind: &ValidationErrorKind, fallback: String) -> String {
             format!("`{}` is required", property.as_str().unwrap_or("?"))
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            format!("unknown field(s): {}", unexpected.join(", "))
+            let mut names: Vec<String> = unexpected.iter().take(10).map(|n| clip(n, 64)).collect();
+            if unexpected.len() > names.len() {
+                names.push(format!("and {} more", unexpected.len() - names.len()));
+            }
+            format!("unknown field(s): {}", names.join(", "))
         }
         ValidationErrorKind::Type { kind } => format!("must be of type {kind:?}")
             .to_lowercase()
@@ -121,9 +125,21 @@ fn describe(kind: &ValidationErrorKind, fallback: String) -> String {
     }
 }
 
+/// At most `max` characters of `text`, with `…` when cut (problems quote what they refuse, which may be huge).
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// Parses ODCS YAML, checks the API version and validates against the matching official schema.
 /// Returns the document as JSON, or every problem found with its line and path.
+/// Documents over [`lines::MAX_BYTES`], nested deeper than [`lines::MAX_DEPTH`], copying more than
+/// [`lines::MAX_ALIAS_NODES`] nodes with aliases, or repeating a key are refused before they are loaded, so
+/// hostile input is cheap to refuse. At most [`MAX_PROBLEMS`] problems are listed, then how many more.
 pub fn read(yaml: &str) -> Result<Value, Vec<Problem>> {
+    let lines: LineMap = lines::scan(yaml).map_err(|problem| vec![problem])?;
     let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
         vec![Problem {
             line: e.location().map(|l| l.line()),
@@ -131,7 +147,6 @@ pub fn read(yaml: &str) -> Result<Value, Vec<Problem>> {
             message: format!("not valid YAML: {e}"),
         }]
     })?;
-    let lines = LineMap::of(yaml);
     let at = |pointer: &str| lines.line(pointer);
     if !doc.is_object() {
         return Err(vec![Problem {
@@ -173,17 +188,111 @@ pub fn read(yaml: &str) -> Result<Value, Vec<Problem>> {
     if !problems.is_empty() && api.starts_with("v3.0.") && problems_under(&SCHEMA_V302).is_empty() {
         problems.clear();
     }
-    problems.extend(link_problems(&doc).into_iter().map(|mut p| {
-        p.line = at(&p.path);
-        p.path = dotted(&p.path);
-        p
-    }));
+    problems.extend(
+        link_problems(&doc)
+            .into_iter()
+            .chain(nul_problems(&doc))
+            .chain(if problems.is_empty() {
+                typed_view_problem(&doc)
+            } else {
+                None
+            })
+            .map(|mut p| {
+                p.line = at(&p.path);
+                p.path = dotted(&p.path);
+                p
+            }),
+    );
+    for p in &mut problems {
+        p.path = clip(&p.path, 200);
+        p.message = clip(&p.message, 500);
+    }
     problems.sort_by_key(|p| (p.line, p.path.clone()));
     problems.dedup();
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        let line = problems[MAX_PROBLEMS].line;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem {
+            line,
+            path: String::new(),
+            message: format!("and {more} more problems from here on"),
+        });
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(doc)
+}
+
+/// How many problems [`read`] lists at most.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Keys and strings holding the NUL character, which PostgreSQL cannot store in text (YAML writes it `"\0"`).
+/// Returned with the JSON pointer as `path`.
+fn nul_problems(doc: &Value) -> Vec<Problem> {
+    fn walk(value: &Value, pointer: &mut String, out: &mut Vec<Problem>) {
+        let problem = |pointer: &str| Problem {
+            line: None,
+            path: pointer.to_owned(),
+            message: "text may not contain the NUL character (\\0)".into(),
+        };
+        match value {
+            Value::String(s) if s.contains('\0') => out.push(problem(pointer)),
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    if key.contains('\0') {
+                        out.push(problem(pointer));
+                    } else {
+                        walk(child, pointer, out);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut String::new(), &mut out);
+    out
+}
+
+/// Where the typed view ([`Contract`]) cannot read a document the schema accepted (a v3.0.x document may
+/// use shapes v3.1.0 dropped), with the JSON pointer as `path`.
+fn typed_view_problem(doc: &Value) -> Option<Problem> {
+    let err = serde_path_to_error::deserialize::<_, Contract>(doc).err()?;
+    let mut pointer = String::new();
+    for segment in err.path().iter() {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { variant } => {
+                pointer.push('/');
+                pointer.push_str(variant);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    Some(Problem {
+        line: None,
+        path: pointer,
+        message: err.into_inner().to_string(),
+    })
 }
 
 /// Links people follow from a contract (support channels and authoritative definitions, at any depth) must

@@ -149,7 +149,10 @@ pub struct Column<'a> {
 impl Contract {
     /// Reads the typed view of a validated document.
     pub fn from_document(doc: &Value) -> Result<Contract, String> {
-        Contract::deserialize(doc).map_err(|e| e.to_string())
+        serde_path_to_error::deserialize(doc).map_err(|e| match e.path().to_string() {
+            path if path == "." => e.into_inner().to_string(),
+            path => format!("{path}: {}", e.into_inner()),
+        })
     }
 
     /// Every property of every schema object, nested ones flattened as `parent.child`.
