@@ -59,7 +59,18 @@ pub async fn product_for_change(
 
 /// Imports ODCS YAML into a product (creating or replacing the contract with the same `id`), optionally
 /// serving it on `port`. Invalid documents change nothing and name line, path and rule.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn import(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    yaml: &str,
+    port: Option<&str>,
+) -> Result<Imported> {
+    crate::db::retry(|| import_once(db, viewer, product_id, yaml, port)).await
+}
+
+async fn import_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -461,7 +472,17 @@ pub struct TermsForm {
 
 /// Applies the contract form to a product's contract (creating a skeleton if it has none). Fields the form
 /// does not show are kept; an SLA row keeps its other keys (element, driver...) when its property stays.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn edit_terms(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    form: &TermsForm,
+) -> Result<Imported> {
+    crate::db::retry(|| edit_terms_once(db, viewer, product_id, form)).await
+}
+
+async fn edit_terms_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,

@@ -57,7 +57,16 @@ fn check_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize
 }
 
 /// Creates a draft product (version 0.1.0) owned by one of the viewer's teams.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: &NewProduct,
+) -> Result<data_product::Model> {
+    crate::db::retry(|| create_once(db, viewer, new)).await
+}
+
+async fn create_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     new: &NewProduct,
@@ -165,7 +174,17 @@ pub async fn create(
 }
 
 /// Changes name, summary, docs, type and tags. Takes effect at once; publishing records a version.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    edit: &ProductEdit,
+) -> Result<()> {
+    crate::db::retry(|| update_once(db, viewer, product_id, edit)).await
+}
+
+async fn update_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -230,7 +249,17 @@ pub struct NewPort {
     pub description: String,
 }
 
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn add_port(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    new: &NewPort,
+) -> Result<output_port::Model> {
+    crate::db::retry(|| add_port_once(db, viewer, product_id, new)).await
+}
+
+async fn add_port_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -303,7 +332,17 @@ pub async fn add_port(
     Ok(port)
 }
 
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn remove_port(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    slug: &str,
+) -> Result<()> {
+    crate::db::retry(|| remove_port_once(db, viewer, product_id, slug)).await
+}
+
+async fn remove_port_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -344,7 +383,18 @@ async fn touch(db: &impl ConnectionTrait, product: data_product::Model) -> Resul
 }
 
 /// Marks a published product deprecated, with the date it stops and (optionally) what replaces it.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn deprecate(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    sunset: &str,
+    replacement: &str,
+) -> Result<()> {
+    crate::db::retry(|| deprecate_once(db, viewer, product_id, sunset, replacement)).await
+}
+
+async fn deprecate_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -448,7 +498,12 @@ pub async fn deprecate(
 }
 
 /// Retires a product: read-only from now on and hidden from the marketplace by default.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn retire(db: &DatabaseConnection, viewer: &Viewer, product_id: i64) -> Result<()> {
+    crate::db::retry(|| retire_once(db, viewer, product_id)).await
+}
+
+async fn retire_once(db: &DatabaseConnection, viewer: &Viewer, product_id: i64) -> Result<()> {
     let tx = begin_write(db).await?;
     let product = product_for_change(&tx, viewer, product_id).await?;
     let before = product.status;

@@ -148,7 +148,18 @@ pub async fn propose(db: &impl ConnectionTrait, product: &data_product::Model) -
 
 /// Publishes the product's current state as `version` with a change summary. Refuses a version that does not
 /// move forward far enough for the changes (a breaking change needs a major bump), naming the reason.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn publish(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    version: &str,
+    summary: &str,
+) -> Result<product_version::Model> {
+    crate::db::retry(|| publish_once(db, viewer, product_id, version, summary)).await
+}
+
+async fn publish_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,

@@ -101,7 +101,16 @@ fn check(input: &PolicyInput, errors: &mut Vec<FieldError>) -> (Option<Value>, O
     (params, severity)
 }
 
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: &PolicyInput,
+) -> Result<policy::Model> {
+    crate::db::retry(|| create_once(db, viewer, input)).await
+}
+
+async fn create_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     input: &PolicyInput,
@@ -183,7 +192,17 @@ pub async fn create(
 }
 
 /// Changes a policy's title, rationale, rule, parameters, severity or enabled flag (its scope stays).
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: i64,
+    input: &PolicyInput,
+) -> Result<policy::Model> {
+    crate::db::retry(|| update_once(db, viewer, id, input)).await
+}
+
+async fn update_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     id: i64,

@@ -16,7 +16,20 @@ use crate::error::{Error, FieldError, Result};
 use crate::kinds::WaiverStatus;
 use crate::notifications::{self, Note};
 
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn request(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    product_id: i64,
+    policy_id: i64,
+    justification: &str,
+    expires_on: &str,
+) -> Result<waiver::Model> {
+    crate::db::retry(|| request_once(db, viewer, product_id, policy_id, justification, expires_on))
+        .await
+}
+
+async fn request_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     product_id: i64,
@@ -125,7 +138,18 @@ pub async fn request(
 }
 
 /// Approves or denies a waiver (stewards). Exactly one decision wins if two stewards act at once.
+/// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn decide(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: i64,
+    approve: bool,
+    note: &str,
+) -> Result<waiver::Model> {
+    crate::db::retry(|| decide_once(db, viewer, id, approve, note)).await
+}
+
+async fn decide_once(
     db: &DatabaseConnection,
     viewer: &Viewer,
     id: i64,
