@@ -46,8 +46,17 @@ pub fn spawn(
     let deliveries = tokio::spawn(async move {
         let mut tick = ticker(Duration::from_secs(2));
         let mut in_flight = JoinSet::new();
-        while next_round(&mut tick, &mut deliveries_stop).await {
-            deliver_due(&deliveries_db, &http, rules, &mut in_flight).await;
+        // After a claim that filled every free slot more may be due: claim again as soon as a slot frees, so a
+        // backlog drains at the targets' pace instead of DELIVERY_CONCURRENCY per tick.
+        let mut backlog = false;
+        loop {
+            tokio::select! {
+                biased;
+                _ = deliveries_stop.wait_for(|stopping| *stopping) => break,
+                Some(_) = in_flight.join_next(), if backlog => {}
+                _ = tick.tick() => {}
+            }
+            backlog = deliver_due(&deliveries_db, &http, rules, &mut in_flight).await;
         }
         // Shutdown: the attempts under way finish (each within its timeout) and are recorded.
         while in_flight.join_next().await.is_some() {}
@@ -129,17 +138,18 @@ impl reqwest::dns::Resolve for CheckedResolver {
 /// Claims as many due deliveries as `in_flight` has free slots (of [`DELIVERY_CONCURRENCY`]) and starts each on
 /// its own task (signed, the outcome recorded) without waiting for it: a slow target holds only its slot, never
 /// the others or the next round. The claim's 60 s lease outlasts an attempt, so no instance sends it twice at once.
+/// True when every slot is taken after the claim, so more may be due (a backlog).
 pub async fn deliver_due(
     db: &DatabaseConnection,
     http: &reqwest::Client,
     rules: TargetRules,
     in_flight: &mut JoinSet<()>,
-) {
+) -> bool {
     while in_flight.try_join_next().is_some() {}
     let free = DELIVERY_CONCURRENCY.saturating_sub(in_flight.len());
     if free == 0 {
         crate::metrics::job_ran("webhooks", "skipped", Duration::ZERO);
-        return;
+        return true;
     }
     let started = Instant::now();
     let due = match mesh::webhooks::claim_due(db, Utc::now(), free as u64).await {
@@ -147,10 +157,11 @@ pub async fn deliver_due(
         Err(err) => {
             tracing::warn!(error = %err, "could not read webhook deliveries");
             crate::metrics::job_ran("webhooks", "failed", started.elapsed());
-            return;
+            return false;
         }
     };
     crate::metrics::job_ran("webhooks", "ok", started.elapsed());
+    let full = due.len() == free;
     for d in due {
         in_flight.spawn(deliver(db.clone(), http.clone(), rules, d));
     }
@@ -158,6 +169,7 @@ pub async fn deliver_due(
         Ok(pending) => crate::metrics::webhook_queue_depth(pending),
         Err(err) => tracing::debug!(error = %err, "could not count pending webhook deliveries"),
     }
+    full
 }
 
 async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRules, d: Due) {
