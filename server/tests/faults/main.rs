@@ -9,6 +9,6 @@
 mod database_lost;
 mod helpers;
 mod kill;
+mod mixed_load;
 mod sigterm;
 mod two_instances;
-mod mixed_load;
