@@ -12,7 +12,9 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -59,6 +61,16 @@ pub struct Application {
     grace: std::time::Duration,
     /// `AGORA_METRICS_ADDR`: the listener of its own for `/metrics`, and where it is bound.
     metrics_listener: Option<(TcpListener, SocketAddr)>,
+}
+
+/// The app's page routes, generated once per process. Generating them raises a process-wide flag
+/// (`leptos_server`'s `SuppressResourceLoad`) under which a resource that first polls, on any thread, waits forever
+/// (leptos-rs/leptos#4773): an `Application` built while another of the same process serves (the tests build
+/// dozens) would leave one of the other's pages unanswered. Generated once, before any app of the process serves,
+/// that window never overlaps a render.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Opens the database and brings its schema up to date.
@@ -299,7 +311,7 @@ fn router(
     limiters: Arc<Limiters>,
 ) -> Router {
     let leptos_options = leptos_options(config, addr);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let state = AppState::new(Shared {
         leptos_options: leptos_options.clone(),
         ctx: ctx.clone(),
