@@ -3,6 +3,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod credential;
 pub mod jobs;
 pub mod metrics;
 pub mod problem;

@@ -18,8 +18,8 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
 
-use crate::auth::session::Credential;
 use crate::config::RateLimits;
+use crate::credential::Credential;
 use crate::problem::Problem;
 use crate::state::AppState;
 

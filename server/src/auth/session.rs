@@ -5,6 +5,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 
+use crate::credential::Credential;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -65,13 +66,6 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| Cookie::parse(pair.trim().to_owned()).ok())
         .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
-}
-
-/// How a request proved who it is: the hash of its session token or API token (used as a rate-limit key).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Credential {
-    Session(String),
-    Token(String),
 }
 
 /// The API token a request carries: `Authorization: Bearer agora_…`, or `x-api-key: agora_…` (datacontract-cli
