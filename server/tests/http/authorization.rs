@@ -1,6 +1,7 @@
 //! The IDOR sweep: every mutating endpoint, called by someone who lacks the right, answers 403 (401 when
-//! anonymous) and changes nothing. New mutating routes get a row in `cases()`.
-use std::collections::BTreeMap;
+//! anonymous) and changes nothing. Every route has a row in `cases()` or an entry in `open()` that says why it
+//! needs none; `every_route_has_a_row_in_the_sweep` fails for a new route without either.
+use std::collections::{BTreeMap, BTreeSet};
 
 use mesh::entity::prelude::*;
 use mesh::testing::fingerprint;
@@ -466,6 +467,31 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            // Ana asks for a team she is not in.
+            endpoint: "POST /api/v1/subscriptions",
+            as_user: CONSUMER,
+            form: |_| {
+                vec![(
+                    "json",
+                    r#"{"product": "marketing/campaign-performance", "port": "api", "consumerTeam": "sales-ops",
+                        "purpose": "Not my team at all", "acceptTerms": true}"#
+                        .into(),
+                )]
+            },
+        },
+        Case {
+            // The requesting team cannot decide its own request.
+            endpoint: "POST /api/v1/subscriptions/{pending}/reject",
+            as_user: CONSUMER,
+            form: |_| vec![("note", "x".into())],
+        },
+        Case {
+            // Only the consuming team asks to extend.
+            endpoint: "POST /api/v1/subscriptions/{active}/renew",
+            as_user: OWNER,
+            form: |_| vec![("until", "2099-01-01".into())],
+        },
+        Case {
             endpoint: "POST /api/v1/products",
             as_user: CONSUMER,
             form: |_| {
@@ -889,5 +915,423 @@ async fn no_server_function_acts_for_an_api_token() {
             .unwrap()
             .unwrap();
         assert!(stewards.revoked_at.is_some());
+    }
+}
+
+/// A route: a server function's registered path, or an OpenAPI operation's path template, with its method.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Route {
+    method: String,
+    path: String,
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// Why a route needs no row in `cases()`. Each kind says where it is checked.
+#[derive(Debug)]
+enum Open {
+    /// Changes nothing and shows what anyone may see: listed products, or what the viewer's own rights filter
+    /// (another team's draft stays with its team).
+    Read(&'static str),
+    /// Reads or changes only the caller's own things: there is nothing of anyone else's to refuse. No API token
+    /// gets anything from a server function (`no_server_function_acts_for_an_api_token`).
+    Own(&'static str),
+    /// Reads one product by domain and slug; another team's draft reads as missing
+    /// (`every_read_of_one_product_hides_another_teams_draft` calls each one).
+    Product(&'static str),
+    /// Changes nothing and refuses those without the role (`role_reads_refuse_those_without_the_role` calls
+    /// each one).
+    Role(&'static str),
+}
+
+impl Open {
+    fn reason(&self) -> &'static str {
+        match self {
+            Open::Read(r) | Open::Own(r) | Open::Product(r) | Open::Role(r) => r,
+        }
+    }
+}
+
+/// The routes with no row in `cases()` and why: server functions by name, REST as `METHOD /api/v1/...` with the
+/// documented path template. A new route needs a row or an entry here (`every_route_has_a_row_in_the_sweep`).
+fn open() -> Vec<(&'static str, Open)> {
+    use Open::{Own, Product, Read, Role};
+    vec![
+        ("search", Read("the marketplace search: public browse")),
+        (
+            "home",
+            Read("the home page: domain tiles and rows of listed products"),
+        ),
+        (
+            "mesh_map",
+            Read("the mesh map: listed products and approved subscriptions"),
+        ),
+        (
+            "login_options",
+            Read("the sign-in page: providers and demo personas"),
+        ),
+        (
+            "get_governance",
+            Read("compliance per domain over listed products, like the governance page"),
+        ),
+        (
+            "get_domain_compliance",
+            Read("one domain's compliance over its listed products"),
+        ),
+        (
+            "get_policies",
+            Read("the policies in force, each with whether the viewer may edit it"),
+        ),
+        ("whoami", Own("the signed-in user's name and roles")),
+        ("list_tokens", Own("the caller's API tokens")),
+        (
+            "create_token",
+            Own("mints a token for the caller, never with a token"),
+        ),
+        (
+            "mark_read",
+            Own("marks the caller's notifications read; another's id matches nothing"),
+        ),
+        (
+            "get_inbox",
+            Own("the caller's notifications and the requests to their teams"),
+        ),
+        ("get_unread_count", Own("the caller's unread notifications")),
+        (
+            "get_my_subscriptions",
+            Own("the subscriptions of the caller's teams"),
+        ),
+        (
+            "get_webhooks",
+            Own("the webhooks of the teams the caller owns (all for admins)"),
+        ),
+        (
+            "get_new_product_options",
+            Own("the domains and teams the caller may create products for"),
+        ),
+        ("product_page", Product("the product page")),
+        ("get_product_schema", Product("the Schema tab")),
+        ("get_product_contracts", Product("the Contract tab")),
+        ("get_product_quality", Product("the Quality tab's rules")),
+        (
+            "get_quality_results",
+            Product("the Quality tab's pushed results"),
+        ),
+        ("get_product_ports", Product("the Ports tab")),
+        ("get_product_versions", Product("the Versions tab")),
+        ("get_product_compliance", Product("the Compliance tab")),
+        ("get_lineage", Product("upstream and downstream products")),
+        ("get_subscribe_options", Product("the subscribe form")),
+        (
+            "get_edit_context",
+            Product("the edit page, for the owning team only"),
+        ),
+        (
+            "admin_overview",
+            Role("the administration pages: admins and team owners"),
+        ),
+        (
+            "get_waivers",
+            Role("the waiver review queue: stewards and admins"),
+        ),
+        (
+            "GET /api/v1/search",
+            Read("the marketplace search: public browse"),
+        ),
+        (
+            "GET /api/v1/products",
+            Read("the product list: listed products, drafts to their team"),
+        ),
+        (
+            "GET /api/v1/governance",
+            Read("compliance per domain over listed products"),
+        ),
+        (
+            "GET /api/v1/subscriptions",
+            Own("the subscriptions of the caller's teams"),
+        ),
+        (
+            "GET /api/v1/subscriptions/incoming",
+            Own("the requests to and subscribers of the caller's teams' products"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}",
+            Product("one product with owners and ports"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/versions",
+            Product("the version history"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/proposal",
+            Product("what publishing now would record"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/ports",
+            Product("the output ports"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/contract",
+            Product("the ODCS contract"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/odps",
+            Product("the ODPS document"),
+        ),
+        (
+            "GET /api/v1/products/{domain}/{product}/compliance",
+            Product("the compliance checks"),
+        ),
+    ]
+}
+
+/// The route an endpoint of `cases()` or `open()` names: the server function registered at `/api/{name}`, or the
+/// OpenAPI operation of that method whose template fits the path (literal segments equal, a `{parameter}` takes
+/// any), the most literal first as axum routes; `None` when none does.
+fn route_of(endpoint: &str, routes: &BTreeSet<Route>) -> Option<Route> {
+    let Some((method, path)) = endpoint.split_once(' ') else {
+        let path = format!("/api/{endpoint}");
+        return routes.iter().find(|r| r.path == path).cloned();
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    routes
+        .iter()
+        .filter(|r| r.method == method)
+        .filter_map(|r| {
+            let template: Vec<&str> = r.path.split('/').collect();
+            if template.len() != segments.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (t, s) in template.iter().zip(&segments) {
+                if t.starts_with('{') && t.ends_with('}') {
+                    continue;
+                }
+                if t != s {
+                    return None;
+                }
+                literal += 1;
+            }
+            Some((literal, r))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, r)| r.clone())
+}
+
+/// Every route the server answers for: the registered server functions and the operations of the OpenAPI
+/// document it serves.
+async fn routes(app: &TestApp) -> BTreeSet<Route> {
+    let mut routes: BTreeSet<Route> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| Route {
+            method: method.to_string(),
+            path: path.to_owned(),
+        })
+        .collect();
+    let doc: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .expect("the OpenAPI document");
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("a path item").keys() {
+            if [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&method.as_str())
+            {
+                routes.insert(Route {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                });
+            }
+        }
+    }
+    routes
+}
+
+/// The sweep covers every route by construction: each registered server function and each operation of the
+/// OpenAPI document has a row in `cases()` or an entry in `open()` that says why it needs none (not both), and
+/// every row and entry names a route that exists.
+#[tokio::test]
+async fn every_route_has_a_row_in_the_sweep() {
+    for app in apps().await {
+        let routes = routes(&app).await;
+        let mut problems = Vec::new();
+        let mut rows = BTreeSet::new();
+        for case in cases() {
+            match route_of(case.endpoint, &routes) {
+                Some(route) => {
+                    rows.insert(route);
+                }
+                None => problems.push(format!(
+                    "cases() has a row for `{}`, which is no route",
+                    case.endpoint
+                )),
+            }
+        }
+        let mut open_routes = BTreeSet::new();
+        for (endpoint, why) in open() {
+            if why.reason().trim().is_empty() {
+                problems.push(format!("open() gives no reason for `{endpoint}`"));
+            }
+            match route_of(endpoint, &routes) {
+                Some(route) if rows.contains(&route) => problems.push(format!(
+                    "{route} has a row in cases() and an entry in open() ({}): keep one",
+                    why.reason()
+                )),
+                Some(route) => {
+                    if !open_routes.insert(route.clone()) {
+                        problems.push(format!("{route} is in open() twice"));
+                    }
+                }
+                None => problems.push(format!("open() names `{endpoint}`, which is no route")),
+            }
+        }
+        for route in &routes {
+            if !rows.contains(route) && !open_routes.contains(route) {
+                problems.push(format!(
+                    "{route} has no row: add one to cases() (someone signed in who may not, with a body), \
+                     or an entry to open() that says why it needs none"
+                ));
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{}: the authorization sweep does not cover every route ({} routes):\n{}",
+            app.label(),
+            routes.len(),
+            problems.join("\n")
+        );
+    }
+}
+
+/// Calls a read of `open()`: a server function with a form, or `GET /api/v1/...` with `{domain}` and `{product}`
+/// filled in.
+async fn read(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    domain: &str,
+    product: &str,
+) -> (u16, String) {
+    match endpoint.split_once(' ') {
+        None => {
+            let (status, body) = app
+                .call(
+                    client,
+                    endpoint,
+                    &[("domain", domain), ("product", product)],
+                )
+                .await;
+            (status, body.to_string())
+        }
+        Some((method, path)) => {
+            let path = path
+                .replace("{domain}", domain)
+                .replace("{product}", product);
+            let response = client
+                .request(method.parse().unwrap(), app.url(&path))
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.text().await.unwrap_or_default(),
+            )
+        }
+    }
+}
+
+/// Churn Risk Scores is a draft of CX Insights (Ana's team): every read of one product (`Open::Product`) shows
+/// it to Ana and answers Dan (Marketing Analytics) and anonymous visitors as if it did not exist.
+#[tokio::test]
+async fn every_read_of_one_product_hides_another_teams_draft() {
+    for app in apps().await {
+        let ana = app.client_as(CONSUMER).await;
+        let dan = app.client_as(OWNER).await;
+        let anonymous = browser();
+        let draft = DataProduct::find()
+            .filter(data_product::Column::Slug.eq("churn-risk-scores"))
+            .one(&app.db.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(draft.status, mesh::kinds::ProductStatus::Draft);
+        // A contract, so that the contract reads have something to show its team.
+        let (status, body) = app
+            .call(
+                &ana,
+                "import_contract",
+                &[("id", &draft.id.to_string()), ("yaml", CONTRACT)],
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", app.label());
+        let reads: Vec<(&str, Open)> = open()
+            .into_iter()
+            .filter(|(_, why)| matches!(why, Open::Product(_)))
+            .collect();
+        for (endpoint, why) in reads {
+            let what = why.reason();
+            let (status, body) = read(&app, &ana, endpoint, "customer-service", &draft.slug).await;
+            assert_eq!(
+                status,
+                200,
+                "{}: {endpoint} ({what}) for its team: {body}",
+                app.label()
+            );
+            for (who, client) in [("Dan", &dan), ("anonymous", &anonymous)] {
+                let (status, body) =
+                    read(&app, client, endpoint, "customer-service", &draft.slug).await;
+                assert!(
+                    status == 404 || (who == "anonymous" && status == 401),
+                    "{}: {endpoint} ({what}) for {who} answered {status}: {body}",
+                    app.label()
+                );
+                assert!(
+                    !body.contains(&draft.name),
+                    "{}: {endpoint} ({what}) names the draft to {who}: {body}",
+                    app.label()
+                );
+            }
+        }
+    }
+}
+
+/// The reads for a role (`Open::Role`) refuse Ana (a member of CX Insights, owning no team, neither admin nor
+/// steward) and answer the admin.
+#[tokio::test]
+async fn role_reads_refuse_those_without_the_role() {
+    for app in apps().await {
+        let ana = app.client_as(CONSUMER).await;
+        let admin = app.client_as(ADMIN).await;
+        let reads: Vec<(&str, Open)> = open()
+            .into_iter()
+            .filter(|(_, why)| matches!(why, Open::Role(_)))
+            .collect();
+        for (endpoint, why) in reads {
+            let what = why.reason();
+            let (status, body) = read(&app, &ana, endpoint, "", "").await;
+            assert_eq!(
+                status,
+                403,
+                "{}: {endpoint} ({what}) for Ana: {body}",
+                app.label()
+            );
+            let (status, body) = read(&app, &admin, endpoint, "", "").await;
+            assert_eq!(
+                status,
+                200,
+                "{}: {endpoint} ({what}) for the admin: {body}",
+                app.label()
+            );
+        }
     }
 }
