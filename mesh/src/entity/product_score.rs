@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A product's compliance tally over its latest evaluations (see `governance::evaluate::Tally`).
+/// A product's compliance tally over its latest evaluations (see `governance::score::Tally`).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "product_scores")]
 pub struct Model {

@@ -7,75 +7,13 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Statement,
 };
 
-use super::evaluate::Tally;
+use super::score::{self, DomainScore, Tally};
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
 use crate::kinds::{Outcome, Severity, TeamRole, WaiverStatus};
 
 /// The score the governance group aims for (the line on the trend chart).
 pub const TARGET: f64 = 90.0;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct DomainScore {
-    pub domain_id: i64,
-    pub slug: String,
-    pub name: String,
-    pub score: f64,
-    /// Listed products (published or deprecated).
-    pub products: usize,
-    pub blockers: usize,
-}
-
-/// Per domain with listed products: (listed products, sum of their scores, failing blockers), from the
-/// per-product rollups.
-async fn listed_scores(db: &impl ConnectionTrait) -> Result<HashMap<i64, (usize, f64, usize)>> {
-    let rows = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT domain_id, COUNT(*), SUM(score), SUM(blockers) FROM product_scores \
-             WHERE listed GROUP BY domain_id",
-        ))
-        .await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for row in rows {
-        out.insert(
-            row.try_get_by_index::<i64>(0)?,
-            (
-                row.try_get_by_index::<i64>(1)? as usize,
-                row.try_get_by_index::<f64>(2)?,
-                row.try_get_by_index::<i64>(3)? as usize,
-            ),
-        );
-    }
-    Ok(out)
-}
-
-/// Per domain: the mean score of its listed products, and its failing blockers.
-pub async fn domain_scores(db: &impl ConnectionTrait) -> Result<Vec<DomainScore>> {
-    let scores = listed_scores(db).await?;
-    let domains = Domain::find()
-        .order_by_asc(domain::Column::Name)
-        .all(db)
-        .await?;
-    Ok(domains
-        .into_iter()
-        .map(|d| {
-            let (products, sum, blockers) = scores.get(&d.id).copied().unwrap_or((0, 0.0, 0));
-            DomainScore {
-                domain_id: d.id,
-                score: if products == 0 {
-                    100.0
-                } else {
-                    sum / products as f64
-                },
-                products,
-                blockers,
-                slug: d.slug,
-                name: d.name,
-            }
-        })
-        .collect())
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicyHead {
@@ -151,7 +89,7 @@ async fn policies_by_id(db: &impl ConnectionTrait) -> Result<HashMap<i64, policy
 
 pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
     let policies = policies_by_id(db).await?;
-    let mut scores = domain_scores(db).await?;
+    let mut scores = score::domain_scores(db).await?;
     // Worst first: where a steward's attention goes.
     scores.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.name.cmp(&b.name)));
     let domain_slugs: HashMap<i64, String> = scores
@@ -172,25 +110,16 @@ pub async fn overview(db: &impl ConnectionTrait) -> Result<Overview> {
         .into_iter()
         .map(|t| ((t.domain_id, t.policy_id), (t.passing, t.applicable)))
         .collect();
-    let total_products: usize = scores.iter().map(|d| d.products).sum();
-    let mesh_score = if total_products == 0 {
-        100.0
-    } else {
-        scores
-            .iter()
-            .map(|d| d.score * d.products as f64)
-            .sum::<f64>()
-            / total_products as f64
-    };
+    let mesh = score::mesh_score(&scores);
     let pending_waivers = Waiver::find()
         .filter(waiver::Column::Status.eq(WaiverStatus::Requested))
         .count(db)
         .await? as usize;
     Ok(Overview {
-        mesh_score,
+        mesh_score: mesh.score,
         target: TARGET,
-        products: total_products,
-        blockers: scores.iter().map(|d| d.blockers).sum(),
+        products: mesh.products,
+        blockers: mesh.blockers,
         domains: scores
             .into_iter()
             .map(|d| DomainRow {
@@ -353,11 +282,7 @@ pub async fn domain(
     }
     ranked.sort_by(|a, b| a.2.total_cmp(&b.2).then(b.3.cmp(&a.3)).then(a.1.cmp(&b.1)));
     let total = ranked.len();
-    let score = if total == 0 {
-        100.0
-    } else {
-        ranked.iter().map(|r| r.2).sum::<f64>() / total as f64
-    };
+    let score = score::mean(ranked.iter().map(|r| r.2).sum(), total);
     let per_page = per_page.max(1);
     let page = page.max(1);
     let ids: Vec<i64> = ranked

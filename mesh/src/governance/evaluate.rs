@@ -7,9 +7,10 @@ use sea_orm::{
 };
 
 use super::rules::{Facts, Rule};
+use super::score::{self, Tally};
 use crate::entity::prelude::*;
 use crate::error::Result;
-use crate::kinds::{Outcome, ProductStatus, Severity, SubscriptionStatus, TeamRole, WaiverStatus};
+use crate::kinds::{Outcome, ProductStatus, SubscriptionStatus, TeamRole, WaiverStatus};
 
 /// The domain and its ancestors (domain policies of a parent domain apply to its subdomains too).
 fn ancestry(domains: &HashMap<i64, domain::Model>, id: i64) -> Vec<i64> {
@@ -357,44 +358,9 @@ pub async fn evaluate_scope(db: &impl ConnectionTrait, domain_id: Option<i64>) -
     Ok(ids.len())
 }
 
-/// Scores from stored evaluations: a product's share of applicable policies it passes (or has waived).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Tally {
-    pub applicable: usize,
-    pub passed: usize,
-    pub blockers: usize,
-}
-
-impl Tally {
-    pub fn add(&mut self, outcome: Outcome, severity: Severity) {
-        match outcome {
-            Outcome::Pass | Outcome::Waived => {
-                self.applicable += 1;
-                self.passed += 1;
-            }
-            Outcome::Fail => {
-                self.applicable += 1;
-                if severity == Severity::Blocker {
-                    self.blockers += 1;
-                }
-            }
-            Outcome::NotApplicable => {}
-        }
-    }
-
-    /// 0..=100; a product with nothing applicable scores 100.
-    pub fn score(&self) -> f64 {
-        if self.applicable == 0 {
-            100.0
-        } else {
-            self.passed as f64 * 100.0 / self.applicable as f64
-        }
-    }
-}
-
 /// Records today's compliance per domain and for the whole mesh (replacing today's if run again).
 pub async fn snapshot(db: &impl ConnectionTrait, day: NaiveDate) -> Result<()> {
-    let scores = super::dashboard::domain_scores(db).await?;
+    let scores = score::domain_scores(db).await?;
     ComplianceSnapshot::delete_many()
         .filter(compliance_snapshot::Column::Day.eq(day))
         .exec(db)
@@ -410,22 +376,13 @@ pub async fn snapshot(db: &impl ConnectionTrait, day: NaiveDate) -> Result<()> {
             ..Default::default()
         })
         .collect();
-    let total: usize = scores.iter().map(|d| d.products).sum();
-    let mesh_score = if total == 0 {
-        100.0
-    } else {
-        scores
-            .iter()
-            .map(|d| d.score * d.products as f64)
-            .sum::<f64>()
-            / total as f64
-    };
+    let mesh = score::mesh_score(&scores);
     rows.push(compliance_snapshot::ActiveModel {
         domain_id: Set(None),
         day: Set(day),
-        score: Set(mesh_score),
-        products: Set(total as i32),
-        blockers: Set(scores.iter().map(|d| d.blockers).sum::<usize>() as i32),
+        score: Set(mesh.score),
+        products: Set(mesh.products as i32),
+        blockers: Set(mesh.blockers as i32),
         ..Default::default()
     });
     ComplianceSnapshot::insert_many(rows)

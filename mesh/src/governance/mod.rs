@@ -5,6 +5,7 @@ pub mod evaluate;
 pub mod policies;
 pub mod results;
 pub mod rules;
+pub mod score;
 pub mod waivers;
 
 pub use evaluate::{evaluate_product, evaluate_products, evaluate_scope};
