@@ -21,7 +21,6 @@ use ipnet::IpNet;
 use crate::config::RateLimits;
 use crate::credential::Credential;
 use crate::problem::Problem;
-use crate::state::AppState;
 
 pub struct Limiters {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
@@ -154,8 +153,13 @@ fn refused(
     })
 }
 
-pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let limiters = &state.limiters;
+/// Counts the request against its limiter (see the module notes), keyed by the [`Credential`] an earlier layer put
+/// into the request's extensions, else by the client's IP.
+pub async fn limit(
+    State(limiters): State<Arc<Limiters>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let ip = client_ip(
         peer_of(&request),
         request.headers(),

@@ -1,4 +1,5 @@
-//! What every handler can reach.
+//! What every handler can reach, and the part of it each middleware takes (`FromRef`): the middleware modules
+//! define the state they need and never import this one.
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -9,7 +10,7 @@ use mesh::seed::Persona;
 use mesh::sessions::SessionPolicy;
 
 use crate::auth::providers::Providers;
-use crate::auth::session::CookieSettings;
+use crate::auth::session::{CookieSettings, PublicBrowse, Sessions};
 use crate::ratelimit::Limiters;
 
 /// What every handler can reach. Each layer that holds it clones it for every request, so it is one `Arc`.
@@ -40,6 +41,28 @@ impl std::ops::Deref for AppState {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Sessions {
+    fn from_ref(state: &AppState) -> Self {
+        Sessions {
+            db: state.ctx.db.clone(),
+            cookie: state.auth.cookie.clone(),
+            policy: state.auth.session_policy,
+        }
+    }
+}
+
+impl FromRef<AppState> for PublicBrowse {
+    fn from_ref(state: &AppState) -> Self {
+        PublicBrowse(state.auth.public_browse)
+    }
+}
+
+impl FromRef<AppState> for Arc<Limiters> {
+    fn from_ref(state: &AppState) -> Self {
+        state.limiters.clone()
     }
 }
 

@@ -4,10 +4,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
+use mesh::sessions::SessionPolicy;
+use mesh::DatabaseConnection;
 
 use crate::credential::Credential;
 use crate::problem::Problem;
-use crate::state::AppState;
 
 /// The cookie that carries the session token.
 #[derive(Clone, Debug)]
@@ -55,6 +56,20 @@ impl CookieSettings {
         HeaderValue::from_str(&cookie.to_string()).expect("cookie text is a valid header")
     }
 }
+
+/// What [`resolve_viewer`] reads, taken from the application state (`FromRef`, see `state.rs`): the database the
+/// sessions live in, the cookie that carries them and how long they last.
+#[derive(Clone)]
+pub struct Sessions {
+    pub db: DatabaseConnection,
+    pub cookie: CookieSettings,
+    pub policy: SessionPolicy,
+}
+
+/// Whether anonymous visitors may browse the marketplace (`AGORA_PUBLIC_BROWSE`), for
+/// [`require_sign_in_to_browse`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicBrowse(pub bool);
 
 /// Reads one cookie from the request headers.
 pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -105,12 +120,11 @@ fn is_shared_asset(path: &str) -> bool {
 /// unknown or expired session is treated as anonymous and its cookie cleared. Authenticated answers carry
 /// `Cache-Control: no-store`.
 pub async fn resolve_viewer(
-    State(state): State<AppState>,
+    State(sessions): State<Sessions>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let db = &state.ctx.db;
-    let auth = &state.auth;
+    let db = &sessions.db;
     let private = !is_shared_asset(request.uri().path());
     if let Some(token) = bearer_token(request.headers()) {
         if !accepts_tokens(request.uri().path()) {
@@ -141,8 +155,8 @@ pub async fn resolve_viewer(
     }
     let mut clear_cookie = false;
     let mut signed_in = false;
-    if let Some(token) = read_cookie(request.headers(), auth.cookie.name) {
-        match mesh::sessions::resolve(db, &token, &auth.session_policy).await {
+    if let Some(token) = read_cookie(request.headers(), sessions.cookie.name) {
+        match mesh::sessions::resolve(db, &token, &sessions.policy).await {
             Ok(Some((_user, viewer))) => {
                 request
                     .extensions_mut()
@@ -165,7 +179,7 @@ pub async fn resolve_viewer(
     if clear_cookie {
         response
             .headers_mut()
-            .append(header::SET_COOKIE, auth.cookie.clear());
+            .append(header::SET_COOKIE, sessions.cookie.clear());
     }
     if signed_in && private {
         response = no_store(response);
@@ -183,11 +197,11 @@ fn no_store(mut response: Response) -> Response {
 
 /// With `AGORA_PUBLIC_BROWSE=false`, anonymous visitors are sent to `/login` (pages) or get 401 (API).
 pub async fn require_sign_in_to_browse(
-    State(state): State<AppState>,
+    State(PublicBrowse(public_browse)): State<PublicBrowse>,
     request: Request,
     next: Next,
 ) -> Response {
-    if state.auth.public_browse || request.extensions().get::<mesh::access::Viewer>().is_some() {
+    if public_browse || request.extensions().get::<mesh::access::Viewer>().is_some() {
         return next.run(request).await;
     }
     let path = request.uri().path();
