@@ -1,6 +1,8 @@
 //! The mesh layer's one error type. The web layer maps each variant to a status code and user-facing text.
 use std::fmt;
 
+use crate::db_errors::{duplicate_message, is_unique_violation, is_unreachable};
+
 /// A problem with one field of some input, e.g. `slug: must be lowercase letters, digits and dashes`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
@@ -47,8 +49,8 @@ pub enum Error {
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
         crate::metrics::db_error(&err);
-        if crate::db::is_unique_violation(&err) {
-            Error::Conflict(crate::db::duplicate_message(&err))
+        if is_unique_violation(&err) {
+            Error::Conflict(duplicate_message(&err))
         } else {
             Error::Db(err)
         }
@@ -76,10 +78,10 @@ impl Error {
         Error::Invalid(vec![FieldError::new(field, message)])
     }
 
-    /// The database cannot be reached right now (see [`crate::db::is_unreachable`]): the web layer answers 503
+    /// The database cannot be reached right now (see [`is_unreachable`]): the web layer answers 503
     /// with Retry-After instead of 500, since the same request may succeed in a moment.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Error::Db(err) if crate::db::is_unreachable(err))
+        matches!(self, Error::Db(err) if is_unreachable(err))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod contracts;
 pub mod db;
+pub mod db_errors;
 pub mod diff;
 pub mod entity;
 pub mod error;

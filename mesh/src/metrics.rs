@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use metrics::{counter, describe_counter, describe_histogram, histogram, Unit};
 
+use crate::db_errors::{is_acquire_timeout, is_transient, is_unique_violation, is_unreachable};
 use crate::kinds::Outcome;
 
 /// Marketplace searches answered (from any cache or not).
@@ -122,7 +123,7 @@ fn hit_or_miss(hit: bool) -> &'static str {
 /// What kind of database error happened, for [`DB_ERRORS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbErrorKind {
-    /// The database could not be reached (the request answers 503): see [`crate::db::is_unreachable`].
+    /// The database could not be reached (the request answers 503): see [`is_unreachable`].
     Unavailable,
     /// A unique index refused a row: two requests stored the same thing at once.
     Conflict,
@@ -150,11 +151,11 @@ impl DbErrorKind {
     }
 
     pub fn of(err: &sea_orm::DbErr) -> DbErrorKind {
-        if crate::db::is_unreachable(err) {
+        if is_unreachable(err) {
             DbErrorKind::Unavailable
-        } else if crate::db::is_unique_violation(err) {
+        } else if is_unique_violation(err) {
             DbErrorKind::Conflict
-        } else if crate::db::is_transient(err) {
+        } else if is_transient(err) {
             DbErrorKind::Transient
         } else {
             DbErrorKind::Other
@@ -165,7 +166,7 @@ impl DbErrorKind {
 /// Counts a database error as the mesh meets it (every `DbErr` becomes an [`crate::Error`] once, there).
 pub(crate) fn db_error(err: &sea_orm::DbErr) {
     counter!(DB_ERRORS, "kind" => DbErrorKind::of(err).as_str()).increment(1);
-    if crate::db::is_acquire_timeout(err) {
+    if is_acquire_timeout(err) {
         counter!(DB_ACQUIRE_TIMEOUTS).increment(1);
     }
 }
@@ -180,7 +181,7 @@ mod tests {
         assert_eq!(DbErrorKind::of(&bad), DbErrorKind::Other);
         let lost = sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout);
         assert_eq!(DbErrorKind::of(&lost), DbErrorKind::Unavailable);
-        assert!(crate::db::is_acquire_timeout(&lost));
-        assert!(!crate::db::is_acquire_timeout(&bad));
+        assert!(is_acquire_timeout(&lost));
+        assert!(!is_acquire_timeout(&bad));
     }
 }

@@ -441,7 +441,7 @@ async fn request_once(
     }
     .insert(&tx)
     .await
-    .map_err(|e| match crate::db::is_unique_violation(&e) {
+    .map_err(|e| match crate::db_errors::is_unique_violation(&e) {
         // The same request, made at the same moment, won (PostgreSQL; SQLite has one writer at a time).
         true => Error::Invalid(vec![already_open(&team)]),
         false => e.into(),

@@ -630,7 +630,7 @@ async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
             .await
             .unwrap_err();
         assert!(
-            mesh::db::is_unique_violation(&again),
+            mesh::db_errors::is_unique_violation(&again),
             "{}: {again}",
             t.label
         );
