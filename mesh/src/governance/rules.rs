@@ -166,82 +166,177 @@ pub struct RuleType {
     pub default_params: Value,
 }
 
+/// One rule type: the name policies store, what the policy editor offers, and how a policy's parameters are
+/// read into a [`Rule`] (bad ones are refused).
+struct Kind {
+    name: &'static str,
+    title: &'static str,
+    default_params: fn() -> Value,
+    read: fn(&Value) -> Result<Rule, String>,
+}
+
+/// Every rule type, each named here once. [`Rule::evaluate`] hands each to its own check function below.
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "owner_team_has_owner",
+        title: "The owning team has an owner",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::OwnerHasOwner),
+    },
+    Kind {
+        name: "docs_min_length",
+        title: "Documentation is at least N characters",
+        default_params: || json!({"min": 300}),
+        read: |params| {
+            Ok(Rule::DocsMinLength {
+                min: number(params, "min", 300.0)? as usize,
+            })
+        },
+    },
+    Kind {
+        name: "has_output_port",
+        title: "At least one output port",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::HasOutputPort),
+    },
+    Kind {
+        name: "ports_have_valid_contract",
+        title: "Every port serves a contract valid under ODCS v3.1",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::PortsHaveValidContract),
+    },
+    Kind {
+        name: "sla_declared",
+        title: "SLA declares availability, latency or frequency, and retention",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::SlaDeclared),
+    },
+    Kind {
+        name: "support_channel",
+        title: "A support channel is declared",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::SupportChannel),
+    },
+    Kind {
+        name: "terms_of_use",
+        title: "Terms of use are declared",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::TermsOfUse),
+    },
+    Kind {
+        name: "properties_described",
+        title: "Every schema property is described",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::PropertiesDescribed),
+    },
+    Kind {
+        name: "properties_classified",
+        title: "Every property is classified and personal data is flagged",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::PropertiesClassified),
+    },
+    Kind {
+        name: "has_quality_rule",
+        title: "At least one quality rule",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::HasQualityRule),
+    },
+    Kind {
+        name: "quality_recent_pass",
+        title: "The last quality run passed within N days",
+        default_params: || json!({"days": 7}),
+        read: |params| {
+            Ok(Rule::QualityRecentPass {
+                days: number(params, "days", 7.0)? as i64,
+            })
+        },
+    },
+    Kind {
+        name: "sla_met",
+        title: "The SLA was met at least X % of the last N days",
+        default_params: || json!({"percent": 95, "days": 30}),
+        read: |params| {
+            let percent = number(params, "percent", 95.0)?;
+            if percent > 100.0 {
+                return Err("`percent` is at most 100".into());
+            }
+            Ok(Rule::SlaMet {
+                percent,
+                days: number(params, "days", 30.0)? as i64,
+            })
+        },
+    },
+    Kind {
+        name: "deprecation_complete",
+        title: "Deprecated products name a sunset date and a replacement",
+        default_params: || json!({}),
+        read: |_| Ok(Rule::DeprecationComplete),
+    },
+    Kind {
+        name: "product_used",
+        title: "At least one active subscriber within N months",
+        default_params: || json!({"months": 6}),
+        read: |params| {
+            Ok(Rule::ProductUsed {
+                months: number(params, "months", 6.0)? as i64,
+            })
+        },
+    },
+    Kind {
+        name: "naming_convention",
+        title: "Product slugs and column names follow a pattern",
+        default_params: || json!({"product": "^[a-z][a-z0-9-]*$", "column": "^[a-z][a-z0-9_]*$"}),
+        read: |params| {
+            let pattern = |key: &str| -> Result<Option<Pattern>, String> {
+                match params.get(key) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(p)) => Pattern::new(p)
+                        .map(Some)
+                        .map_err(|e| format!("`{key}` {e}")),
+                    Some(_) => Err(format!("`{key}` must be a regular expression in a string")),
+                }
+            };
+            let (product, column) = (pattern("product")?, pattern("column")?);
+            if product.is_none() && column.is_none() {
+                return Err("give a `product` or `column` pattern".into());
+            }
+            Ok(Rule::NamingConvention { product, column })
+        },
+    },
+    Kind {
+        name: "required_tags",
+        title: "Required tags are present",
+        default_params: || json!({"tags": ["pii"], "all": false}),
+        read: |params| {
+            let tags: Vec<String> = params
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(crate::tags::normalise))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if tags.is_empty() {
+                return Err("`tags` must list at least one tag".into());
+            }
+            Ok(Rule::RequiredTags {
+                tags,
+                all: params.get("all").and_then(Value::as_bool).unwrap_or(false),
+            })
+        },
+    },
+];
+
 pub fn catalog() -> Vec<RuleType> {
-    let t = |name, title, default_params| RuleType {
-        name,
-        title,
-        default_params,
-    };
-    vec![
-        t(
-            "owner_team_has_owner",
-            "The owning team has an owner",
-            json!({}),
-        ),
-        t(
-            "docs_min_length",
-            "Documentation is at least N characters",
-            json!({"min": 300}),
-        ),
-        t("has_output_port", "At least one output port", json!({})),
-        t(
-            "ports_have_valid_contract",
-            "Every port serves a contract valid under ODCS v3.1",
-            json!({}),
-        ),
-        t(
-            "sla_declared",
-            "SLA declares availability, latency or frequency, and retention",
-            json!({}),
-        ),
-        t(
-            "support_channel",
-            "A support channel is declared",
-            json!({}),
-        ),
-        t("terms_of_use", "Terms of use are declared", json!({})),
-        t(
-            "properties_described",
-            "Every schema property is described",
-            json!({}),
-        ),
-        t(
-            "properties_classified",
-            "Every property is classified and personal data is flagged",
-            json!({}),
-        ),
-        t("has_quality_rule", "At least one quality rule", json!({})),
-        t(
-            "quality_recent_pass",
-            "The last quality run passed within N days",
-            json!({"days": 7}),
-        ),
-        t(
-            "sla_met",
-            "The SLA was met at least X % of the last N days",
-            json!({"percent": 95, "days": 30}),
-        ),
-        t(
-            "deprecation_complete",
-            "Deprecated products name a sunset date and a replacement",
-            json!({}),
-        ),
-        t(
-            "product_used",
-            "At least one active subscriber within N months",
-            json!({"months": 6}),
-        ),
-        t(
-            "naming_convention",
-            "Product slugs and column names follow a pattern",
-            json!({"product": "^[a-z][a-z0-9-]*$", "column": "^[a-z][a-z0-9_]*$"}),
-        ),
-        t(
-            "required_tags",
-            "Required tags are present",
-            json!({"tags": ["pii"], "all": false}),
-        ),
-    ]
+    KINDS
+        .iter()
+        .map(|k| RuleType {
+            name: k.name,
+            title: k.title,
+            default_params: (k.default_params)(),
+        })
+        .collect()
 }
 
 fn number(params: &Value, key: &str, default: f64) -> Result<f64, String> {
@@ -257,391 +352,379 @@ fn number(params: &Value, key: &str, default: f64) -> Result<f64, String> {
 impl Rule {
     /// Reads a rule type and its parameters, checking them (a bad regex or a negative number is refused).
     pub fn parse(name: &str, params: &Value) -> Result<Rule, String> {
-        Ok(match name {
-            "owner_team_has_owner" => Rule::OwnerHasOwner,
-            "docs_min_length" => Rule::DocsMinLength {
-                min: number(params, "min", 300.0)? as usize,
-            },
-            "has_output_port" => Rule::HasOutputPort,
-            "ports_have_valid_contract" => Rule::PortsHaveValidContract,
-            "sla_declared" => Rule::SlaDeclared,
-            "support_channel" => Rule::SupportChannel,
-            "terms_of_use" => Rule::TermsOfUse,
-            "properties_described" => Rule::PropertiesDescribed,
-            "properties_classified" => Rule::PropertiesClassified,
-            "has_quality_rule" => Rule::HasQualityRule,
-            "quality_recent_pass" => Rule::QualityRecentPass {
-                days: number(params, "days", 7.0)? as i64,
-            },
-            "sla_met" => {
-                let percent = number(params, "percent", 95.0)?;
-                if percent > 100.0 {
-                    return Err("`percent` is at most 100".into());
-                }
-                Rule::SlaMet {
-                    percent,
-                    days: number(params, "days", 30.0)? as i64,
-                }
-            }
-            "deprecation_complete" => Rule::DeprecationComplete,
-            "product_used" => Rule::ProductUsed {
-                months: number(params, "months", 6.0)? as i64,
-            },
-            "naming_convention" => {
-                let pattern = |key: &str| -> Result<Option<Pattern>, String> {
-                    match params.get(key) {
-                        None | Some(Value::Null) => Ok(None),
-                        Some(Value::String(p)) => Pattern::new(p)
-                            .map(Some)
-                            .map_err(|e| format!("`{key}` {e}")),
-                        Some(_) => Err(format!("`{key}` must be a regular expression in a string")),
-                    }
-                };
-                let (product, column) = (pattern("product")?, pattern("column")?);
-                if product.is_none() && column.is_none() {
-                    return Err("give a `product` or `column` pattern".into());
-                }
-                Rule::NamingConvention { product, column }
-            }
-            "required_tags" => {
-                let tags: Vec<String> = params
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|t| t.as_str().map(crate::tags::normalise))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if tags.is_empty() {
-                    return Err("`tags` must list at least one tag".into());
-                }
-                Rule::RequiredTags {
-                    tags,
-                    all: params.get("all").and_then(Value::as_bool).unwrap_or(false),
-                }
-            }
-            other => return Err(format!("unknown rule type `{other}`")),
-        })
+        let kind = KINDS
+            .iter()
+            .find(|k| k.name == name)
+            .ok_or_else(|| format!("unknown rule type `{name}`"))?;
+        (kind.read)(params)
     }
 
     /// Judges a product.
     pub fn evaluate(&self, f: &Facts) -> Verdict {
-        let p = &f.product;
-        let columns_apply = || -> Option<Verdict> {
-            f.properties.is_empty().then(|| {
-                fail(
-                    "no schema is declared",
-                    "import a data contract with a schema",
-                )
-            })
-        };
         match self {
-            Rule::OwnerHasOwner => {
-                if f.team_owners > 0 {
-                    pass(format!("the owning team has {} owner(s)", f.team_owners))
-                } else {
-                    fail(
-                        "the owning team has no owner",
-                        "ask an admin to name an owner of the team in /admin",
-                    )
-                }
-            }
-            Rule::DocsMinLength { min } => {
-                let len = p.description.chars().count();
-                if len >= *min {
-                    pass(format!("documentation has {len} characters"))
-                } else {
-                    fail(
-                        format!("documentation has {len} characters, fewer than {min}"),
-                        "describe purpose, grain, freshness and caveats on the Overview tab",
-                    )
-                }
-            }
-            Rule::HasOutputPort => {
-                if f.ports.is_empty() {
-                    fail(
-                        "there is no output port",
-                        "add an output port so consumers know where the data is",
-                    )
-                } else {
-                    pass(format!("{} output port(s)", f.ports.len()))
-                }
-            }
-            Rule::PortsHaveValidContract => {
-                if f.ports.is_empty() {
-                    return not_applicable("no output port");
-                }
-                let missing: Vec<String> = f
-                    .ports
-                    .iter()
-                    .filter(|port| port.contract_id.is_none())
-                    .map(|port| port.slug.clone())
-                    .collect();
-                if !missing.is_empty() {
-                    return fail(
-                        listing("ports", &missing, "serve no data contract"),
-                        "import an ODCS contract and serve it on each port",
-                    );
-                }
-                let invalid: Vec<String> = f
-                    .contracts
-                    .iter()
-                    .filter(|c| f.ports.iter().any(|port| port.contract_id == Some(c.id)))
-                    .filter(|c| {
-                        crate::odcs::validate_v310(&crate::odcs::for_export(&c.document)).is_err()
-                    })
-                    .map(|c| c.odcs_id.clone())
-                    .collect();
-                if invalid.is_empty() {
-                    pass("every port serves a valid ODCS v3.1 contract")
-                } else {
-                    fail(
-                        listing("contracts", &invalid, "are not valid under ODCS v3.1"),
-                        "fix the contract and import it again",
-                    )
-                }
-            }
-            Rule::SlaDeclared => {
-                let has = |names: &[&str]| {
-                    f.sla
-                        .iter()
-                        .any(|s| names.iter().any(|n| s.property.eq_ignore_ascii_case(n)))
-                };
-                let timing = has(&["availability", "latency", "frequency"]);
-                let retention = has(&["retention"]);
-                match (timing, retention) {
-                    (true, true) => {
-                        pass("availability/latency/frequency and retention are declared")
-                    }
-                    (false, true) => fail(
-                        "the SLA names no availability, latency or frequency",
-                        "add one of them to the contract's slaProperties",
-                    ),
-                    (true, false) => fail(
-                        "the SLA names no retention",
-                        "add a retention to the contract's slaProperties",
-                    ),
-                    (false, false) => fail(
-                        "no SLA is declared",
-                        "declare availability, latency or frequency, and retention",
-                    ),
-                }
-            }
-            Rule::SupportChannel => {
-                if f.support_channels > 0 {
-                    pass(format!("{} support channel(s)", f.support_channels))
-                } else {
-                    fail(
-                        "no support channel is declared",
-                        "add a support channel (Slack, Teams, email) to the contract",
-                    )
-                }
-            }
-            Rule::TermsOfUse => {
-                if f.contracts.iter().any(|c| !c.usage.trim().is_empty()) {
-                    pass("terms of use are declared")
-                } else {
-                    fail(
-                        "no terms of use are declared",
-                        "state the intended usage in the contract's description.usage",
-                    )
-                }
-            }
-            Rule::PropertiesDescribed => {
-                if let Some(v) = columns_apply() {
-                    return v;
-                }
-                let missing: Vec<String> = f
-                    .properties
-                    .iter()
-                    .filter(|c| c.description.trim().is_empty())
-                    .map(|c| c.name.clone())
-                    .collect();
-                if missing.is_empty() {
-                    pass(format!("all {} columns are described", f.properties.len()))
-                } else {
-                    fail(
-                        listing("columns", &missing, "have no description"),
-                        "describe each column in the contract's schema",
-                    )
-                }
-            }
-            Rule::PropertiesClassified => {
-                if let Some(v) = columns_apply() {
-                    return v;
-                }
-                let unclassified: Vec<String> = f
-                    .properties
-                    .iter()
-                    .filter(|c| {
-                        c.classification
-                            .as_deref()
-                            .is_none_or(|x| x.trim().is_empty())
-                    })
-                    .map(|c| c.name.clone())
-                    .collect();
-                let unflagged: Vec<String> = f
-                    .properties
-                    .iter()
-                    .filter(|c| !c.pii && PII_NAMES.is_match(&c.name))
-                    .map(|c| c.name.clone())
-                    .collect();
-                match (unclassified.is_empty(), unflagged.is_empty()) {
-                    (true, true) => pass(format!("all {} columns are classified", f.properties.len())),
-                    (false, _) => fail(listing("columns", &unclassified, "have no classification"), "set a classification (public, internal, confidential, restricted) on each column"),
-                    (true, false) => fail(
-                        listing("columns", &unflagged, "look like personal data but are not flagged"),
-                        "flag them with a `pii` custom property, or rename them if they hold no personal data",
-                    ),
-                }
-            }
-            Rule::HasQualityRule => {
-                if f.quality_rules > 0 {
-                    pass(format!("{} quality rule(s)", f.quality_rules))
-                } else {
-                    fail("no quality rule is declared", "add a quality rule (e.g. nullValues mustBe 0 on a key column) to the contract")
-                }
-            }
-            Rule::QualityRecentPass { days } => match &f.last_quality_run {
-                None => fail(
-                    "no quality run was ever reported",
-                    "push test results from your pipeline to /api/v1/.../quality-results",
-                ),
-                Some(run) if f.now - run.observed_at > Duration::days(*days) => fail(
-                    format!(
-                        "the last quality run was {} days ago",
-                        (f.now - run.observed_at).num_days()
-                    ),
-                    format!("run the quality checks at least every {days} days"),
-                ),
-                Some(run) if run.result == "passed" => pass(format!(
-                    "the last quality run passed ({})",
-                    run.observed_at.format("%Y-%m-%d")
-                )),
-                Some(run) => fail(
-                    format!(
-                        "the last quality run {} ({} of {} checks failed)",
-                        run.result,
-                        run.failed,
-                        run.passed + run.failed
-                    ),
-                    "fix the failing checks shown on the Quality tab",
-                ),
-            },
-            Rule::SlaMet { percent, days } => {
-                let since = f.now - Duration::days(*days);
-                let window: Vec<bool> = f
-                    .sla_measurements
-                    .iter()
-                    .filter(|(at, _)| *at >= since)
-                    .map(|(_, met)| *met)
-                    .collect();
-                let (met, total) = (window.iter().filter(|m| **m).count(), window.len());
-                if total == 0 {
-                    return fail(format!("no SLA measurement in the last {days} days"), "push SLA measurements from your monitoring to /api/v1/.../sla-measurements");
-                }
-                let share = met as f64 * 100.0 / total as f64;
-                if share >= *percent {
-                    pass(format!("SLA met {share:.1} % of {total} measurements"))
-                } else {
-                    fail(
-                        format!("SLA met {share:.1} % of {total} measurements, below {percent} %"),
-                        "look at the SLA history on the Quality tab",
-                    )
-                }
-            }
-            Rule::DeprecationComplete => {
-                if p.status != ProductStatus::Deprecated {
-                    return not_applicable("not deprecated");
-                }
-                match (p.sunset_date.is_some(), p.replacement_id.is_some()) {
-                    (true, true) => pass("sunset date and replacement are named"),
-                    (false, _) => fail(
-                        "the sunset date is missing",
-                        "set a sunset date on the Edit tab",
-                    ),
-                    (true, false) => fail(
-                        "no replacement is named",
-                        "name the product that replaces this one",
-                    ),
-                }
-            }
-            Rule::ProductUsed { months } => {
-                let since = p.published_at.unwrap_or(p.created_at);
-                if p.status == ProductStatus::Draft || f.now - since < Duration::days(30 * months) {
-                    return not_applicable(format!("published less than {months} months ago"));
-                }
-                let recent = f
-                    .last_subscription_at
-                    .is_some_and(|at| f.now - at < Duration::days(30 * months));
-                if f.active_subscribers > 0 || recent {
-                    pass(format!("{} active subscriber(s)", f.active_subscribers))
-                } else {
-                    fail(
-                        format!("nobody subscribed in the last {months} months"),
-                        "promote the product, or deprecate it if nobody needs it",
-                    )
-                }
-            }
+            Rule::OwnerHasOwner => owner_team_has_owner(f),
+            Rule::DocsMinLength { min } => docs_min_length(f, *min),
+            Rule::HasOutputPort => has_output_port(f),
+            Rule::PortsHaveValidContract => ports_have_valid_contract(f),
+            Rule::SlaDeclared => sla_declared(f),
+            Rule::SupportChannel => support_channel(f),
+            Rule::TermsOfUse => terms_of_use(f),
+            Rule::PropertiesDescribed => properties_described(f),
+            Rule::PropertiesClassified => properties_classified(f),
+            Rule::HasQualityRule => has_quality_rule(f),
+            Rule::QualityRecentPass { days } => quality_recent_pass(f, *days),
+            Rule::SlaMet { percent, days } => sla_met(f, *percent, *days),
+            Rule::DeprecationComplete => deprecation_complete(f),
+            Rule::ProductUsed { months } => product_used(f, *months),
             Rule::NamingConvention { product, column } => {
-                let mut problems = Vec::new();
-                if let Some(re) = product {
-                    if !re.is_match(&p.slug) {
-                        problems.push(format!(
-                            "the product name `{}` does not match {}",
-                            p.slug,
-                            re.as_str()
-                        ));
-                    }
-                }
-                if let Some(re) = column {
-                    let bad: Vec<String> = f
-                        .properties
-                        .iter()
-                        .filter(|c| !re.is_match(&c.name))
-                        .map(|c| c.name.clone())
-                        .collect();
-                    if !bad.is_empty() {
-                        problems.push(listing(
-                            "columns",
-                            &bad,
-                            &format!("do not match {}", re.as_str()),
-                        ));
-                    }
-                }
-                if problems.is_empty() {
-                    pass("names follow the convention")
-                } else {
-                    fail(problems.join("; "), "rename them to follow the convention")
-                }
+                naming_convention(f, product.as_ref(), column.as_ref())
             }
-            Rule::RequiredTags { tags, all } => {
-                let missing: Vec<String> = tags
-                    .iter()
-                    .filter(|t| !f.tags.contains(t))
-                    .cloned()
-                    .collect();
-                let ok = if *all {
-                    missing.is_empty()
-                } else {
-                    missing.len() < tags.len()
-                };
-                if ok {
-                    pass("the required tags are present")
-                } else if *all {
-                    fail(
-                        listing("tags", &missing, "are missing"),
-                        "add them on the Edit tab",
-                    )
-                } else {
-                    fail(
-                        format!("none of the tags {} is present", tags.join(", ")),
-                        "add one of them on the Edit tab",
-                    )
-                }
-            }
+            Rule::RequiredTags { tags, all } => required_tags(f, tags, *all),
         }
+    }
+}
+
+/// Column rules do not pass a product that declares no schema.
+fn no_schema(f: &Facts) -> Option<Verdict> {
+    f.properties.is_empty().then(|| {
+        fail(
+            "no schema is declared",
+            "import a data contract with a schema",
+        )
+    })
+}
+
+fn owner_team_has_owner(f: &Facts) -> Verdict {
+    if f.team_owners > 0 {
+        pass(format!("the owning team has {} owner(s)", f.team_owners))
+    } else {
+        fail(
+            "the owning team has no owner",
+            "ask an admin to name an owner of the team in /admin",
+        )
+    }
+}
+
+fn docs_min_length(f: &Facts, min: usize) -> Verdict {
+    let len = f.product.description.chars().count();
+    if len >= min {
+        pass(format!("documentation has {len} characters"))
+    } else {
+        fail(
+            format!("documentation has {len} characters, fewer than {min}"),
+            "describe purpose, grain, freshness and caveats on the Overview tab",
+        )
+    }
+}
+
+fn has_output_port(f: &Facts) -> Verdict {
+    if f.ports.is_empty() {
+        fail(
+            "there is no output port",
+            "add an output port so consumers know where the data is",
+        )
+    } else {
+        pass(format!("{} output port(s)", f.ports.len()))
+    }
+}
+
+fn ports_have_valid_contract(f: &Facts) -> Verdict {
+    if f.ports.is_empty() {
+        return not_applicable("no output port");
+    }
+    let missing: Vec<String> = f
+        .ports
+        .iter()
+        .filter(|port| port.contract_id.is_none())
+        .map(|port| port.slug.clone())
+        .collect();
+    if !missing.is_empty() {
+        return fail(
+            listing("ports", &missing, "serve no data contract"),
+            "import an ODCS contract and serve it on each port",
+        );
+    }
+    let invalid: Vec<String> = f
+        .contracts
+        .iter()
+        .filter(|c| f.ports.iter().any(|port| port.contract_id == Some(c.id)))
+        .filter(|c| crate::odcs::validate_v310(&crate::odcs::for_export(&c.document)).is_err())
+        .map(|c| c.odcs_id.clone())
+        .collect();
+    if invalid.is_empty() {
+        pass("every port serves a valid ODCS v3.1 contract")
+    } else {
+        fail(
+            listing("contracts", &invalid, "are not valid under ODCS v3.1"),
+            "fix the contract and import it again",
+        )
+    }
+}
+
+fn sla_declared(f: &Facts) -> Verdict {
+    let has = |names: &[&str]| {
+        f.sla
+            .iter()
+            .any(|s| names.iter().any(|n| s.property.eq_ignore_ascii_case(n)))
+    };
+    let timing = has(&["availability", "latency", "frequency"]);
+    let retention = has(&["retention"]);
+    match (timing, retention) {
+        (true, true) => pass("availability/latency/frequency and retention are declared"),
+        (false, true) => fail(
+            "the SLA names no availability, latency or frequency",
+            "add one of them to the contract's slaProperties",
+        ),
+        (true, false) => fail(
+            "the SLA names no retention",
+            "add a retention to the contract's slaProperties",
+        ),
+        (false, false) => fail(
+            "no SLA is declared",
+            "declare availability, latency or frequency, and retention",
+        ),
+    }
+}
+
+fn support_channel(f: &Facts) -> Verdict {
+    if f.support_channels > 0 {
+        pass(format!("{} support channel(s)", f.support_channels))
+    } else {
+        fail(
+            "no support channel is declared",
+            "add a support channel (Slack, Teams, email) to the contract",
+        )
+    }
+}
+
+fn terms_of_use(f: &Facts) -> Verdict {
+    if f.contracts.iter().any(|c| !c.usage.trim().is_empty()) {
+        pass("terms of use are declared")
+    } else {
+        fail(
+            "no terms of use are declared",
+            "state the intended usage in the contract's description.usage",
+        )
+    }
+}
+
+fn properties_described(f: &Facts) -> Verdict {
+    if let Some(v) = no_schema(f) {
+        return v;
+    }
+    let missing: Vec<String> = f
+        .properties
+        .iter()
+        .filter(|c| c.description.trim().is_empty())
+        .map(|c| c.name.clone())
+        .collect();
+    if missing.is_empty() {
+        pass(format!("all {} columns are described", f.properties.len()))
+    } else {
+        fail(
+            listing("columns", &missing, "have no description"),
+            "describe each column in the contract's schema",
+        )
+    }
+}
+
+fn properties_classified(f: &Facts) -> Verdict {
+    if let Some(v) = no_schema(f) {
+        return v;
+    }
+    let unclassified: Vec<String> = f
+        .properties
+        .iter()
+        .filter(|c| {
+            c.classification
+                .as_deref()
+                .is_none_or(|x| x.trim().is_empty())
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    let unflagged: Vec<String> = f
+        .properties
+        .iter()
+        .filter(|c| !c.pii && PII_NAMES.is_match(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    match (unclassified.is_empty(), unflagged.is_empty()) {
+        (true, true) => pass(format!("all {} columns are classified", f.properties.len())),
+        (false, _) => fail(
+            listing("columns", &unclassified, "have no classification"),
+            "set a classification (public, internal, confidential, restricted) on each column",
+        ),
+        (true, false) => fail(
+            listing(
+                "columns",
+                &unflagged,
+                "look like personal data but are not flagged",
+            ),
+            "flag them with a `pii` custom property, or rename them if they hold no personal data",
+        ),
+    }
+}
+
+fn has_quality_rule(f: &Facts) -> Verdict {
+    if f.quality_rules > 0 {
+        pass(format!("{} quality rule(s)", f.quality_rules))
+    } else {
+        fail(
+            "no quality rule is declared",
+            "add a quality rule (e.g. nullValues mustBe 0 on a key column) to the contract",
+        )
+    }
+}
+
+fn quality_recent_pass(f: &Facts, days: i64) -> Verdict {
+    match &f.last_quality_run {
+        None => fail(
+            "no quality run was ever reported",
+            "push test results from your pipeline to /api/v1/.../quality-results",
+        ),
+        Some(run) if f.now - run.observed_at > Duration::days(days) => fail(
+            format!(
+                "the last quality run was {} days ago",
+                (f.now - run.observed_at).num_days()
+            ),
+            format!("run the quality checks at least every {days} days"),
+        ),
+        Some(run) if run.result == "passed" => pass(format!(
+            "the last quality run passed ({})",
+            run.observed_at.format("%Y-%m-%d")
+        )),
+        Some(run) => fail(
+            format!(
+                "the last quality run {} ({} of {} checks failed)",
+                run.result,
+                run.failed,
+                run.passed + run.failed
+            ),
+            "fix the failing checks shown on the Quality tab",
+        ),
+    }
+}
+
+fn sla_met(f: &Facts, percent: f64, days: i64) -> Verdict {
+    let since = f.now - Duration::days(days);
+    let window: Vec<bool> = f
+        .sla_measurements
+        .iter()
+        .filter(|(at, _)| *at >= since)
+        .map(|(_, met)| *met)
+        .collect();
+    let (met, total) = (window.iter().filter(|m| **m).count(), window.len());
+    if total == 0 {
+        return fail(
+            format!("no SLA measurement in the last {days} days"),
+            "push SLA measurements from your monitoring to /api/v1/.../sla-measurements",
+        );
+    }
+    let share = met as f64 * 100.0 / total as f64;
+    if share >= percent {
+        pass(format!("SLA met {share:.1} % of {total} measurements"))
+    } else {
+        fail(
+            format!("SLA met {share:.1} % of {total} measurements, below {percent} %"),
+            "look at the SLA history on the Quality tab",
+        )
+    }
+}
+
+fn deprecation_complete(f: &Facts) -> Verdict {
+    let p = &f.product;
+    if p.status != ProductStatus::Deprecated {
+        return not_applicable("not deprecated");
+    }
+    match (p.sunset_date.is_some(), p.replacement_id.is_some()) {
+        (true, true) => pass("sunset date and replacement are named"),
+        (false, _) => fail(
+            "the sunset date is missing",
+            "set a sunset date on the Edit tab",
+        ),
+        (true, false) => fail(
+            "no replacement is named",
+            "name the product that replaces this one",
+        ),
+    }
+}
+
+fn product_used(f: &Facts, months: i64) -> Verdict {
+    let p = &f.product;
+    let since = p.published_at.unwrap_or(p.created_at);
+    if p.status == ProductStatus::Draft || f.now - since < Duration::days(30 * months) {
+        return not_applicable(format!("published less than {months} months ago"));
+    }
+    let recent = f
+        .last_subscription_at
+        .is_some_and(|at| f.now - at < Duration::days(30 * months));
+    if f.active_subscribers > 0 || recent {
+        pass(format!("{} active subscriber(s)", f.active_subscribers))
+    } else {
+        fail(
+            format!("nobody subscribed in the last {months} months"),
+            "promote the product, or deprecate it if nobody needs it",
+        )
+    }
+}
+
+fn naming_convention(f: &Facts, product: Option<&Pattern>, column: Option<&Pattern>) -> Verdict {
+    let p = &f.product;
+    let mut problems = Vec::new();
+    if let Some(re) = product {
+        if !re.is_match(&p.slug) {
+            problems.push(format!(
+                "the product name `{}` does not match {}",
+                p.slug,
+                re.as_str()
+            ));
+        }
+    }
+    if let Some(re) = column {
+        let bad: Vec<String> = f
+            .properties
+            .iter()
+            .filter(|c| !re.is_match(&c.name))
+            .map(|c| c.name.clone())
+            .collect();
+        if !bad.is_empty() {
+            problems.push(listing(
+                "columns",
+                &bad,
+                &format!("do not match {}", re.as_str()),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        pass("names follow the convention")
+    } else {
+        fail(problems.join("; "), "rename them to follow the convention")
+    }
+}
+
+fn required_tags(f: &Facts, tags: &[String], all: bool) -> Verdict {
+    let missing: Vec<String> = tags
+        .iter()
+        .filter(|t| !f.tags.contains(t))
+        .cloned()
+        .collect();
+    let ok = if all {
+        missing.is_empty()
+    } else {
+        missing.len() < tags.len()
+    };
+    if ok {
+        pass("the required tags are present")
+    } else if all {
+        fail(
+            listing("tags", &missing, "are missing"),
+            "add them on the Edit tab",
+        )
+    } else {
+        fail(
+            format!("none of the tags {} is present", tags.join(", ")),
+            "add one of them on the Edit tab",
+        )
     }
 }
 
@@ -795,6 +878,15 @@ mod tests {
             .iter()
             .map(|t| Rule::parse(t.name, &t.default_params).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn every_rule_type_is_named_once() {
+        let mut names: Vec<&str> = catalog().iter().map(|t| t.name).collect();
+        let listed = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), listed, "a rule type name is listed twice");
     }
 
     #[test]
