@@ -140,6 +140,15 @@ pub async fn spawn_app_on(db: TestDb, database_url: &str, env: &[(&str, &str)]) 
         .or_insert_with(|| "0".into());
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     mesh::seed::seed_demo(&db.db).await.expect("seed");
+    // The app's first housekeeping round starts with it and would expire, remind and run the daily governance
+    // on the seed while a test takes its snapshots; done here first, that round finds nothing to change.
+    let today = chrono::Utc::now().date_naive();
+    mesh::subscriptions::run_expiry(&db.db, today, config.reminder_days)
+        .await
+        .expect("expiry of the seed");
+    mesh::governance::daily_if_due(&db.db, today)
+        .await
+        .expect("daily governance run of the seed");
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
