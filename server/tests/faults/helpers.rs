@@ -4,7 +4,6 @@
 //! is known, and percentiles. Every child process is killed when its guard is dropped.
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,8 +16,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+pub use crate::db_proxy::{authority, Proxy};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_agora");
 
@@ -486,88 +486,6 @@ pub async fn audit_count(db: &TestDb, action: &str, object_type: &str, id: i64) 
         .await
         .expect("audit events")
         .len()
-}
-
-/// A TCP proxy to the database. [`Proxy::cut`] closes every connection and the port itself (new connections are
-/// refused); [`Proxy::restore`] listens on the same port again.
-pub struct Proxy {
-    pub addr: SocketAddr,
-    upstream: String,
-    accepting: Mutex<Option<JoinHandle<()>>>,
-    /// Bumped by every cut; each piped connection ends when it changes.
-    cuts: watch::Sender<u64>,
-}
-
-impl Proxy {
-    pub async fn start(upstream: &str) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy port");
-        let proxy = Proxy {
-            addr: listener.local_addr().expect("proxy address"),
-            upstream: upstream.to_owned(),
-            accepting: Mutex::new(None),
-            cuts: watch::channel(0).0,
-        };
-        proxy.accept(listener);
-        proxy
-    }
-
-    fn accept(&self, listener: TcpListener) {
-        let upstream = self.upstream.clone();
-        let cuts = self.cuts.subscribe();
-        let task = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let upstream = upstream.clone();
-                let mut cut = cuts.clone();
-                tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(&upstream).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = cut.changed() => {}
-                    }
-                });
-            }
-        });
-        *self.accepting.lock().unwrap() = Some(task);
-    }
-
-    pub fn cut(&self) {
-        if let Some(task) = self.accepting.lock().unwrap().take() {
-            task.abort();
-        }
-        self.cuts.send_modify(|n| *n += 1);
-    }
-
-    pub async fn restore(&self) {
-        let listener = TcpListener::bind(self.addr)
-            .await
-            .expect("the proxy's port again");
-        self.accept(listener);
-    }
-
-    /// `url` (a PostgreSQL URL) with its host and port replaced by the proxy's.
-    pub fn in_front_of(&self, url: &str) -> String {
-        url.replacen(&self.upstream, &self.addr.to_string(), 1)
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.cut();
-    }
-}
-
-/// `host:port` of a PostgreSQL URL.
-pub fn authority(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
-    let host = rest.split(['/', '?']).next().unwrap_or(rest);
-    if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:5432")
-    }
 }
 
 /// What became of one raw HTTP request.

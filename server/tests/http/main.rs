@@ -5,6 +5,8 @@ mod auth;
 mod authorization;
 mod backup;
 mod cli;
+#[path = "../common/db_proxy.rs"]
+mod db_proxy;
 mod governance;
 mod health;
 mod helpers;

@@ -5,87 +5,12 @@
 //! SQLite is not in this scenario: its database is a file the process holds open, so moving, replacing or
 //! `chmod`-ing it does not take it away from a running server (and root ignores permissions anyway). What SQLite
 //! reports when a file cannot be opened or read is classified as "unavailable" by a unit test in `mesh::db`.
-use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use mesh::testing::TestDb;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
+use crate::db_proxy::{authority, Proxy};
 use crate::helpers::{spawn_app_on, CONSUMER};
-
-/// A TCP proxy to the database. [`Proxy::cut`] closes every connection and the port itself (new connections are
-/// refused); [`Proxy::restore`] listens on the same port again.
-struct Proxy {
-    addr: SocketAddr,
-    upstream: String,
-    accepting: Mutex<Option<JoinHandle<()>>>,
-    /// Bumped by every cut; each piped connection ends when it changes.
-    cuts: watch::Sender<u64>,
-}
-
-impl Proxy {
-    async fn start(upstream: &str) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy port");
-        let proxy = Proxy {
-            addr: listener.local_addr().expect("proxy address"),
-            upstream: upstream.to_owned(),
-            accepting: Mutex::new(None),
-            cuts: watch::channel(0).0,
-        };
-        proxy.accept(listener);
-        proxy
-    }
-
-    fn accept(&self, listener: TcpListener) {
-        let upstream = self.upstream.clone();
-        let cuts = self.cuts.subscribe();
-        let task = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let upstream = upstream.clone();
-                let mut cut = cuts.clone();
-                tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(&upstream).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = cut.changed() => {}
-                    }
-                });
-            }
-        });
-        *self.accepting.lock().unwrap() = Some(task);
-    }
-
-    fn cut(&self) {
-        if let Some(task) = self.accepting.lock().unwrap().take() {
-            task.abort();
-        }
-        self.cuts.send_modify(|n| *n += 1);
-    }
-
-    async fn restore(&self) {
-        let listener = TcpListener::bind(self.addr)
-            .await
-            .expect("the proxy's port again");
-        self.accept(listener);
-    }
-}
-
-/// `host:port` of a PostgreSQL URL.
-fn authority(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
-    let host = rest.split(['/', '?']).next().unwrap_or(rest);
-    if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:5432")
-    }
-}
 
 struct Answer {
     status: u16,
