@@ -169,7 +169,7 @@ impl<'de> Deserialize<'de> for ShownHtml {
     }
 }
 
-/// `/mesh`: the layout computed on the server (see `mesh::map`).
+/// `/mesh`: the layout computed on the server (see `mesh::catalog::map`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeshMap {
     pub width: i32,
@@ -371,7 +371,7 @@ pub struct ImportResult {
 #[cfg(feature = "ssr")]
 mod from_mesh {
     use super::*;
-    use mesh::catalog as c;
+    use mesh::catalog::listing as c;
 
     impl From<c::ProductCard> for ProductCard {
         fn from(c: c::ProductCard) -> Self {
@@ -509,8 +509,8 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::product_views::SchemaObjectView> for SchemaObject {
-        fn from(o: mesh::product_views::SchemaObjectView) -> Self {
+    impl From<mesh::catalog::views::SchemaObjectView> for SchemaObject {
+        fn from(o: mesh::catalog::views::SchemaObjectView) -> Self {
             Self {
                 contract: o.contract,
                 name: o.name,
@@ -523,14 +523,14 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::product_views::ContractView> for ContractCard {
-        fn from(c: mesh::product_views::ContractView) -> Self {
+    impl From<mesh::catalog::views::ContractView> for ContractCard {
+        fn from(c: mesh::catalog::views::ContractView) -> Self {
             Self {
                 sla: c
                     .sla
                     .into_iter()
                     .map(|s| {
-                        let (title, value) = mesh::product_views::describe_sla(
+                        let (title, value) = mesh::catalog::views::describe_sla(
                             &s.property,
                             &s.value,
                             s.unit.as_deref(),
@@ -604,8 +604,8 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::product_views::PortRow> for PortRow {
-        fn from(r: mesh::product_views::PortRow) -> Self {
+    impl From<mesh::catalog::views::PortRow> for PortRow {
+        fn from(r: mesh::catalog::views::PortRow) -> Self {
             Self {
                 port: r.port.into(),
                 contract: r.contract,
@@ -613,13 +613,13 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::diff::Change> for ChangeRow {
-        fn from(c: mesh::diff::Change) -> Self {
+    impl From<mesh::catalog::diff::Change> for ChangeRow {
+        fn from(c: mesh::catalog::diff::Change) -> Self {
             Self {
                 level: match c.level {
-                    mesh::diff::Level::Breaking => "breaking",
-                    mesh::diff::Level::Minor => "minor",
-                    mesh::diff::Level::Patch => "patch",
+                    mesh::catalog::diff::Level::Breaking => "breaking",
+                    mesh::catalog::diff::Level::Minor => "minor",
+                    mesh::catalog::diff::Level::Patch => "patch",
                 }
                 .into(),
                 path: c.path,
@@ -628,8 +628,8 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::versions::VersionView> for VersionRow {
-        fn from(v: mesh::versions::VersionView) -> Self {
+    impl From<mesh::catalog::versions::VersionView> for VersionRow {
+        fn from(v: mesh::catalog::versions::VersionView) -> Self {
             Self {
                 version: v.version,
                 summary: v.summary,
@@ -642,17 +642,17 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::versions::Proposal> for Proposal {
-        fn from(p: mesh::versions::Proposal) -> Self {
+    impl From<mesh::catalog::versions::Proposal> for Proposal {
+        fn from(p: mesh::catalog::versions::Proposal) -> Self {
             Self {
                 current_version: p.current_version,
                 last_published: p.last_published,
                 suggested: p.suggested,
                 bump: p.bump.map(|b| {
                     match b {
-                        mesh::diff::Bump::Major => "major",
-                        mesh::diff::Bump::Minor => "minor",
-                        mesh::diff::Bump::Patch => "patch",
+                        mesh::catalog::diff::Bump::Major => "major",
+                        mesh::catalog::diff::Bump::Minor => "minor",
+                        mesh::catalog::diff::Bump::Patch => "patch",
                     }
                     .to_owned()
                 }),

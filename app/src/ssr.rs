@@ -17,7 +17,7 @@ pub struct AppContext {
     /// Rendered pages of search results (shared by every request of this instance).
     pub search_pages: RenderedSearches,
     /// Where team webhooks may point (`AGORA_WEBHOOK_ALLOW_PRIVATE`, https in production).
-    pub webhook_rules: mesh::webhooks::TargetRules,
+    pub webhook_rules: mesh::activity::webhooks::TargetRules,
 }
 
 /// Rendered pages of marketplace results by index version, audience (which drafts one may see) and query
@@ -75,7 +75,7 @@ pub struct SiteInfo {
     /// Sign-in providers as (id, button label).
     pub providers: Vec<(String, String)>,
     /// Demo personas offered for "sign in as" (empty unless demo sign-in is on).
-    pub personas: Vec<mesh::seed::Persona>,
+    pub personas: Vec<mesh::demo::seed::Persona>,
     /// Origins of the sign-in providers' authorization servers: the sign-in forms redirect there, so the pages'
     /// `form-action` names them next to `'self'`.
     pub sign_in_origins: Vec<String>,

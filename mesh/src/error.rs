@@ -1,7 +1,7 @@
 //! The mesh layer's one error type. The web layer maps each variant to a status code and user-facing text.
 use std::fmt;
 
-use crate::db_errors::{duplicate_message, is_unique_violation, is_unreachable};
+use crate::db::errors::{duplicate_message, is_unique_violation, is_unreachable};
 
 /// A problem with one field of some input, e.g. `slug: must be lowercase letters, digits and dashes`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

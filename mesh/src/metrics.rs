@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use metrics::{counter, describe_counter, describe_histogram, histogram, Unit};
 
-use crate::db_errors::{is_acquire_timeout, is_transient, is_unique_violation, is_unreachable};
+use crate::db::errors::{is_acquire_timeout, is_transient, is_unique_violation, is_unreachable};
 use crate::kinds::Outcome;
 
 /// Marketplace searches answered (from any cache or not).

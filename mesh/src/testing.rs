@@ -143,7 +143,7 @@ pub async fn fingerprint(
                     .expect("read table");
                 out.insert(
                     stringify!($entity),
-                    format!("{} rows, {}", all.len(), crate::secrets::hash(&format!("{all:?}"))),
+                    format!("{} rows, {}", all.len(), crate::access::secrets::hash(&format!("{all:?}"))),
                 );
             )+
             out

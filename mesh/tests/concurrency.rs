@@ -3,20 +3,22 @@
 use std::collections::BTreeMap;
 
 use mesh::access::{viewer_for, Scope, Viewer};
+use mesh::catalog::products::{self, NewProduct};
 use mesh::entity::prelude::*;
 use mesh::governance::{evaluate, results};
 use mesh::kinds::SubscriptionStatus as S;
-use mesh::products::{self, NewProduct};
 use mesh::subscriptions::{self, NewRequest};
 use mesh::testing::databases;
-use mesh::{catalog, Error};
+use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use tokio::task::JoinSet;
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -50,7 +52,7 @@ fn is_refusal(err: &Error) -> bool {
 async fn concurrent_results_for_one_product_all_land_and_leave_one_evaluation_per_policy() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let mut pipeline = viewer(db, MARCUS).await;
         pipeline.scopes = Some([Scope::Results].into_iter().collect());
         let product = catalog::find_product(db, &pipeline, "sales", "customer-orders")
@@ -171,7 +173,7 @@ fn ask(port_id: i64) -> NewRequest {
 async fn two_identical_access_requests_at_once_give_one_open_request_and_one_refusal() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let product = catalog::find_product(db, &ana, "marketing", "campaign-performance")
             .await
@@ -222,7 +224,7 @@ async fn the_database_refuses_a_second_open_subscription_for_a_team_and_port() {
     use sea_orm::{ActiveModelTrait, Set};
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let open = Subscription::find()
             .filter(subscription::Column::Status.eq(S::Approved))
             .one(db)
@@ -264,7 +266,7 @@ fn new_product(name: &str, tags: &str) -> NewProduct {
 async fn products_created_at_once_with_the_same_new_tag_both_get_it() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         for round in 0..5 {
             let tag = format!("brand-new-{round}");
@@ -281,7 +283,7 @@ async fn products_created_at_once_with_the_same_new_tag_both_get_it() {
                     .as_ref()
                     .unwrap_or_else(|e| panic!("{}: {e}", t.label));
                 assert!(
-                    mesh::tags::of_product(db, product.id)
+                    mesh::catalog::tags::of_product(db, product.id)
                         .await
                         .unwrap()
                         .contains(&tag),
@@ -303,7 +305,7 @@ async fn products_created_at_once_with_the_same_new_tag_both_get_it() {
 async fn the_same_new_slug_created_twice_at_once_gives_one_product_and_one_refusal() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         for round in 0..5 {
             let outcomes = at_once(2, |_| {
@@ -329,19 +331,19 @@ async fn the_same_new_slug_created_twice_at_once_gives_one_product_and_one_refus
 async fn the_same_new_team_created_twice_at_once_gives_one_team_and_one_refusal() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let admin = Viewer::system();
         for round in 0..5 {
             let outcomes = at_once(2, |_| {
                 let (db, admin) = (db.clone(), admin.clone());
                 async move {
-                    let new = mesh::admin::NewTeam {
+                    let new = mesh::access::admin::NewTeam {
                         slug: format!("twins-{round}"),
                         name: format!("Twins {round}"),
                         domain: "marketing".into(),
                         description: String::new(),
                     };
-                    mesh::admin::create_team(&db, &admin, &new).await
+                    mesh::access::admin::create_team(&db, &admin, &new).await
                 }
             })
             .await;
@@ -433,7 +435,7 @@ async fn two_policies_with_one_new_key_in_one_scope_at_once_give_one_policy() {
     const STEWARD: &str = "sofia.lind@northwind.example";
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let steward = viewer(db, STEWARD).await;
         for round in 0..5 {
             let outcomes = at_once(2, |_| {
@@ -476,7 +478,7 @@ async fn the_same_waiver_requested_twice_at_once_waits_once() {
     use mesh::kinds::WaiverStatus;
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = catalog::find_product(db, &dan, "marketing", "campaign-performance")
             .await
@@ -534,7 +536,7 @@ async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
     use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let names: Vec<String> = Migrator::migrations()
             .iter()
             .map(|m| m.name().to_owned())
@@ -630,7 +632,7 @@ async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
             .await
             .unwrap_err();
         assert!(
-            mesh::db_errors::is_unique_violation(&again),
+            mesh::db::errors::is_unique_violation(&again),
             "{}: {again}",
             t.label
         );
@@ -641,7 +643,7 @@ async fn an_upgrade_closes_the_duplicates_an_earlier_race_left_and_keeps_one() {
 async fn two_daily_runs_at_once_both_finish_and_leave_one_evaluation_per_policy() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let today = chrono::Utc::now().date_naive();
         // Two instances start the daily run at the same moment.
         let runs = at_once(2, |_| {

@@ -5,11 +5,13 @@ use mesh::entity::prelude::*;
 use mesh::governance::{self, dashboard, policies::PolicyInput, results, waivers};
 use mesh::kinds::{Outcome, WaiverStatus};
 use mesh::testing::databases;
-use mesh::{catalog, Error};
+use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -49,7 +51,7 @@ fn input(scope: &str, key: &str, rule: &str, params: &str) -> PolicyInput {
 async fn the_seeded_mesh_is_evaluated_and_scored() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let overview = dashboard::overview(db).await.unwrap();
         assert!(overview.products >= 30, "{}", t.label);
         assert!(
@@ -95,7 +97,7 @@ async fn the_seeded_mesh_is_evaluated_and_scored() {
 async fn domain_policies_add_to_global_ones_and_only_in_their_domain() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let steward = viewer(db, STEWARD).await;
         // A domain owner cannot edit global policies, nor another domain's, nor reuse a global key.
@@ -192,7 +194,7 @@ async fn domain_policies_add_to_global_ones_and_only_in_their_domain() {
 async fn changes_to_products_trigger_evaluation() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = catalog::find_product(db, &dan, "marketing", "customer-segments")
             .await
@@ -203,7 +205,7 @@ async fn changes_to_products_trigger_evaluation() {
             "{}",
             t.label
         );
-        let form = mesh::contracts::TermsForm {
+        let form = mesh::catalog::contracts::TermsForm {
             purpose: "Segments".into(),
             usage: "CRM campaigns".into(),
             limitations: String::new(),
@@ -216,7 +218,7 @@ async fn changes_to_products_trigger_evaluation() {
                 "https://northwind.slack.com/archives/C9".into(),
             )],
         };
-        mesh::contracts::edit_terms(db, &dan, product.id, &form)
+        mesh::catalog::contracts::edit_terms(db, &dan, product.id, &form)
             .await
             .unwrap();
         assert_eq!(
@@ -229,7 +231,7 @@ async fn changes_to_products_trigger_evaluation() {
             outcome(db, "marketing/customer-segments", "sla").await,
             Some(Outcome::Pass)
         );
-        mesh::products::remove_port(db, &dan, product.id, "warehouse")
+        mesh::catalog::products::remove_port(db, &dan, product.id, "warehouse")
             .await
             .unwrap();
         assert_eq!(
@@ -243,7 +245,7 @@ async fn changes_to_products_trigger_evaluation() {
 async fn a_waiver_turns_a_failure_into_waived_until_it_expires() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let steward = viewer(db, STEWARD).await;
         let dan = viewer(db, DAN).await;
         let pending = Waiver::find()
@@ -328,7 +330,7 @@ async fn a_waiver_turns_a_failure_into_waived_until_it_expires() {
 async fn pipelines_push_quality_runs_and_sla_measurements() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let mut pipeline = viewer(db, "marcus.bell@northwind.example").await;
         pipeline.scopes = Some([mesh::access::Scope::Results].into_iter().collect());
         let run: results::QualityRunInput =
@@ -426,7 +428,7 @@ async fn pipelines_push_quality_runs_and_sla_measurements() {
 async fn the_daily_run_happens_once_a_day() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let snapshots = || async {
             ComplianceSnapshot::find()
                 .filter(mesh::entity::compliance_snapshot::Column::DomainId.is_null())
@@ -514,7 +516,7 @@ async fn rollups_agree(db: &DatabaseConnection, label: &str) {
 async fn the_dashboard_rollups_follow_every_change() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         rollups_agree(db, t.label).await;
         let before = dashboard::overview(db).await.unwrap();
         // A new global policy re-evaluates every product.
@@ -538,7 +540,7 @@ async fn the_dashboard_rollups_follow_every_change() {
         let orders = catalog::find_product(db, &Viewer::system(), "sales", "customer-orders")
             .await
             .unwrap();
-        mesh::products::retire(db, &Viewer::system(), orders.id)
+        mesh::catalog::products::retire(db, &Viewer::system(), orders.id)
             .await
             .unwrap();
         rollups_agree(db, t.label).await;

@@ -12,7 +12,7 @@ use mesh::access::{viewer_for, Scope, Viewer};
 use mesh::governance::results::{self, DataContractCliRun, MeasurementInput, QualityRunInput};
 use mesh::search::{SearchRequest, Searcher, Sort};
 use mesh::testing::{databases, fingerprint, TestDb};
-use mesh::{catalog, contracts, Error};
+use mesh::{catalog::contracts, catalog::listing as catalog, Error};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use sea_orm::DatabaseConnection;
@@ -110,14 +110,16 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
 async fn seeded() -> Vec<TestDb> {
     let all = databases().await;
     for t in &all {
-        mesh::seed::seed_demo(&t.db).await.unwrap();
+        mesh::demo::seed::seed_demo(&t.db).await.unwrap();
     }
     all
 }
@@ -153,7 +155,7 @@ fn names_where(errors: &[mesh::FieldError]) -> Result<(), TestCaseError> {
         );
     }
     prop_assert!(
-        errors.len() <= mesh::odcs::MAX_PROBLEMS + 1,
+        errors.len() <= mesh::standards::odcs::MAX_PROBLEMS + 1,
         "{} problems",
         errors.len()
     );
@@ -357,7 +359,7 @@ fn boundary(text: &str, mut at: usize) -> usize {
 
 fn apply(fixtures: &[String], m: &Mutant) -> String {
     let original = m.fixture.get(fixtures);
-    let mut doc = mesh::odcs::read(original).unwrap();
+    let mut doc = mesh::standards::odcs::read(original).unwrap();
     for (at, with) in &m.tree {
         let mut all = Vec::new();
         pointers(&doc, String::new(), &mut all);
@@ -552,7 +554,7 @@ fn hostile_contracts_are_refused_quickly_naming_the_line_and_store_nothing() {
             t.label
         );
         for (name, yaml) in &documents {
-            let (read, elapsed, peak) = measured(|| mesh::odcs::read(yaml));
+            let (read, elapsed, peak) = measured(|| mesh::standards::odcs::read(yaml));
             let problems = read.expect_err(name);
             let (imported, import_time, _) =
                 measured(|| rt.block_on(contracts::import(&t.db, &dan, product, yaml, None)));
@@ -596,7 +598,7 @@ fn hostile_contracts_are_refused_quickly_naming_the_line_and_store_nothing() {
 
 #[test]
 fn hostile_problems_say_what_to_fix() {
-    let problem = |yaml: &str| mesh::odcs::read(yaml).unwrap_err()[0].to_string();
+    let problem = |yaml: &str| mesh::standards::odcs::read(yaml).unwrap_err()[0].to_string();
     let deep = format!("{HEAD}schema: {}\n", "[".repeat(100));
     assert!(
         problem(&deep).starts_with("line 6: nested more than 64 levels deep"),
@@ -635,8 +637,8 @@ fn hostile_problems_say_what_to_fix() {
         .find(|(n, _)| *n == "2k bad columns")
         .unwrap()
         .1;
-    let problems = mesh::odcs::read(&many).unwrap_err();
-    assert_eq!(problems.len(), mesh::odcs::MAX_PROBLEMS + 1);
+    let problems = mesh::standards::odcs::read(&many).unwrap_err();
+    assert_eq!(problems.len(), mesh::standards::odcs::MAX_PROBLEMS + 1);
     assert!(
         problems
             .last()

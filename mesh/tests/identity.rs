@@ -2,8 +2,8 @@
 //! their address again, and a verified newcomer never lands in a user an unverified claim made. SQLite and
 //! PostgreSQL.
 use chrono::Utc;
+use mesh::access::identity::{self, ExternalIdentity};
 use mesh::entity::prelude::*;
-use mesh::identity::{self, ExternalIdentity};
 use mesh::testing::databases;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sea_query::{Alias, ExprTrait, Query};

@@ -1,5 +1,5 @@
 //! Every official ODCS example imports, and exports as a v3.1.0 document with the same content.
-use mesh::odcs::{self, Contract};
+use mesh::standards::odcs::{self, Contract};
 
 fn examples() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/odcs");

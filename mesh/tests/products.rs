@@ -1,16 +1,18 @@
 //! Producing data products: create, edit, ports, contracts (import/export), publish with breaking-change
 //! detection, deprecate, retire; and refusals that change nothing. On SQLite and PostgreSQL.
 use mesh::access::{viewer_for, Viewer};
-use mesh::contracts::{self, Outcome};
+use mesh::catalog::contracts::{self, Outcome};
+use mesh::catalog::products::{self, NewPort, NewProduct, ProductEdit};
 use mesh::entity::prelude::*;
 use mesh::kinds::ProductStatus;
-use mesh::products::{self, NewPort, NewProduct, ProductEdit};
 use mesh::testing::{databases, fingerprint};
-use mesh::{catalog, versions, Error};
+use mesh::{catalog::listing as catalog, catalog::versions, Error};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -66,7 +68,7 @@ roles:
 async fn an_owner_creates_imports_publishes_and_a_breaking_change_needs_a_major_version() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = products::create(db, &dan, &new_product("Campaign Reach"))
             .await
@@ -200,7 +202,7 @@ async fn an_owner_creates_imports_publishes_and_a_breaking_change_needs_a_major_
 async fn field_errors_change_nothing() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let before = fingerprint(db).await;
         let mut bad = new_product("Campaign Performance");
@@ -259,7 +261,7 @@ async fn field_errors_change_nothing() {
 async fn a_non_member_cannot_change_a_product_and_nothing_changes() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let product = catalog::find_product(db, &ana, "marketing", "campaign-performance")
             .await
@@ -304,7 +306,7 @@ async fn a_non_member_cannot_change_a_product_and_nothing_changes() {
 async fn deprecation_needs_a_future_sunset_and_retired_products_are_read_only() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = catalog::find_product(db, &dan, "marketing", "marketing-attribution")
             .await
@@ -353,7 +355,7 @@ async fn every_shared_example_imports_into_a_product_and_exports_valid() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/odcs");
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -374,9 +376,10 @@ async fn every_shared_example_imports_into_a_product_and_exports_valid() {
                 .unwrap_or_else(|e| panic!("{}: {name}: {e}", t.label));
             assert_eq!(imported.outcome, Outcome::Created);
             let (_, exported) = contracts::export_yaml(db, product.id, None).await.unwrap();
-            let doc = mesh::odcs::read(&exported).unwrap_or_else(|p| panic!("{name}: {p:?}"));
-            mesh::odcs::validate_v310(&doc).unwrap();
-            let mut original = mesh::odcs::read(&yaml).unwrap();
+            let doc =
+                mesh::standards::odcs::read(&exported).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            mesh::standards::odcs::validate_v310(&doc).unwrap();
+            let mut original = mesh::standards::odcs::read(&yaml).unwrap();
             original["apiVersion"] = "v3.1.0".into();
             assert_eq!(original, doc, "{}: {name} round trip", t.label);
         }
@@ -387,10 +390,11 @@ async fn every_shared_example_imports_into_a_product_and_exports_valid() {
 async fn a_product_exports_as_an_odps_document() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
-        let doc = mesh::odps::document(db, &Viewer::anonymous(), "sales", "customer-orders")
-            .await
-            .unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
+        let doc =
+            mesh::standards::odps::document(db, &Viewer::anonymous(), "sales", "customer-orders")
+                .await
+                .unwrap();
         for required in ["apiVersion", "kind", "id", "status"] {
             assert!(doc.get(required).is_some(), "{required}");
         }
@@ -421,7 +425,7 @@ async fn a_product_exports_as_an_odps_document() {
 #[tokio::test]
 async fn a_product_belongs_to_the_domain_of_its_owning_team() {
     let t = mesh::testing::TestDb::sqlite().await;
-    mesh::seed::seed_demo(&t.db).await.unwrap();
+    mesh::demo::seed::seed_demo(&t.db).await.unwrap();
     let dan = viewer(&t.db, DAN).await;
     let mut wrong = new_product("Misplaced");
     wrong.domain = "finance".into();

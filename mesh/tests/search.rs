@@ -6,7 +6,9 @@ use mesh::testing::databases;
 use sea_orm::DatabaseConnection;
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -36,7 +38,7 @@ async fn the_name_ranks_first_and_popularity_breaks_ties() {
     let mut per_db = Vec::new();
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         let r = search(db, &s, &anon, "q=orders").await;
@@ -114,7 +116,7 @@ async fn the_name_ranks_first_and_popularity_breaks_ties() {
 async fn facets_count_what_choosing_them_would_give() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         let all = search(db, &s, &anon, "per_page=100").await;
@@ -171,7 +173,7 @@ async fn facets_count_what_choosing_them_would_give() {
 async fn pages_are_exact_at_the_edges() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         let total = search(db, &s, &anon, "").await.total;
@@ -215,7 +217,7 @@ async fn pages_are_exact_at_the_edges() {
 async fn odd_input_answers_normally() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         let long = format!("q={}", "revenue%20".repeat(1_000));
@@ -261,7 +263,7 @@ async fn odd_input_answers_normally() {
 async fn drafts_show_to_their_team_and_retired_only_when_asked() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         let omar = viewer(db, "omar.haddad@northwind.example").await;
@@ -301,7 +303,7 @@ async fn drafts_show_to_their_team_and_retired_only_when_asked() {
 async fn a_change_is_found_at_once() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default();
         let anon = Viewer::anonymous();
         assert_eq!(search(db, &s, &anon, "q=zeppelin").await.total, 0);
@@ -344,7 +346,7 @@ async fn a_change_by_another_instance_shows_within_the_refresh_interval() {
     use sea_orm::ConnectionTrait;
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let refresh = std::time::Duration::from_millis(200);
         let s = Searcher::default().refreshing_every(refresh);
         let before = s.version(db).await.unwrap();
@@ -362,7 +364,7 @@ async fn text_search_survives_undoing_and_redoing_the_stripped_vectors_migration
     use migration::{Migrator, MigratorTrait};
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let s = Searcher::default().refreshing_every(std::time::Duration::ZERO);
         let anon = Viewer::anonymous();
         let found = |r: SearchResults| slugs(&r).join(" ");

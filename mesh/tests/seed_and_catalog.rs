@@ -1,6 +1,6 @@
 //! The demo seed and the marketplace read models, on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
 use mesh::access::Viewer;
-use mesh::catalog::{self, ListFilter};
+use mesh::catalog::listing::{self, ListFilter};
 use mesh::entity::prelude::*;
 use mesh::kinds::ProductStatus;
 use mesh::testing::databases;
@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 #[tokio::test]
 async fn seeding_twice_creates_everything_once() {
     for t in databases().await {
-        let first = mesh::seed::seed_demo(&t.db).await.unwrap();
+        let first = mesh::demo::seed::seed_demo(&t.db).await.unwrap();
         assert!(first.products >= 40, "{}: {first}", t.label);
         assert!(
             first.domains >= 6 && first.teams >= 12,
@@ -21,8 +21,13 @@ async fn seeding_twice_creates_everything_once() {
             OutputPort::find().count(&t.db).await.unwrap(),
             Tag::find().count(&t.db).await.unwrap(),
         );
-        let second = mesh::seed::seed_demo(&t.db).await.unwrap();
-        assert_eq!(second, mesh::seed::SeedReport::default(), "{}", t.label);
+        let second = mesh::demo::seed::seed_demo(&t.db).await.unwrap();
+        assert_eq!(
+            second,
+            mesh::demo::seed::SeedReport::default(),
+            "{}",
+            t.label
+        );
         let again = (
             DataProduct::find().count(&t.db).await.unwrap(),
             OutputPort::find().count(&t.db).await.unwrap(),
@@ -35,8 +40,8 @@ async fn seeding_twice_creates_everything_once() {
 #[tokio::test]
 async fn the_marketplace_lists_published_and_deprecated_products_only() {
     for t in databases().await {
-        mesh::seed::seed_demo(&t.db).await.unwrap();
-        let cards = catalog::list_products(&t.db, &Viewer::anonymous(), &ListFilter::default())
+        mesh::demo::seed::seed_demo(&t.db).await.unwrap();
+        let cards = listing::list_products(&t.db, &Viewer::anonymous(), &ListFilter::default())
             .await
             .unwrap();
         assert!(cards.len() >= 30, "{}: {}", t.label, cards.len());
@@ -57,7 +62,7 @@ async fn the_marketplace_lists_published_and_deprecated_products_only() {
         sorted.sort();
         assert_eq!(names, sorted, "{}: sorted by name", t.label);
 
-        let with_retired = catalog::list_products(
+        let with_retired = listing::list_products(
             &t.db,
             &Viewer::anonymous(),
             &ListFilter {
@@ -71,7 +76,7 @@ async fn the_marketplace_lists_published_and_deprecated_products_only() {
             .iter()
             .any(|c| c.status == ProductStatus::Retired));
 
-        let finance = catalog::list_products(
+        let finance = listing::list_products(
             &t.db,
             &Viewer::anonymous(),
             &ListFilter {
@@ -89,7 +94,7 @@ async fn the_marketplace_lists_published_and_deprecated_products_only() {
 #[tokio::test]
 async fn drafts_are_visible_to_their_team_only() {
     for t in databases().await {
-        mesh::seed::seed_demo(&t.db).await.unwrap();
+        mesh::demo::seed::seed_demo(&t.db).await.unwrap();
         let draft = DataProduct::find()
             .all(&t.db)
             .await
@@ -103,7 +108,7 @@ async fn drafts_are_visible_to_their_team_only() {
             .unwrap()
             .unwrap();
         let outsider =
-            catalog::product_page(&t.db, &Viewer::anonymous(), &domain.slug, &draft.slug).await;
+            listing::product_page(&t.db, &Viewer::anonymous(), &domain.slug, &draft.slug).await;
         assert!(
             matches!(outsider, Err(mesh::Error::NotFound(_))),
             "{}",
@@ -114,11 +119,11 @@ async fn drafts_are_visible_to_their_team_only() {
             team_ids: vec![draft.owner_team_id],
             ..Default::default()
         };
-        let page = catalog::product_page(&t.db, &member, &domain.slug, &draft.slug)
+        let page = listing::product_page(&t.db, &member, &domain.slug, &draft.slug)
             .await
             .unwrap();
         assert_eq!(page.card.status, ProductStatus::Draft);
-        let listed = catalog::list_products(&t.db, &member, &ListFilter::default())
+        let listed = listing::list_products(&t.db, &member, &ListFilter::default())
             .await
             .unwrap();
         assert!(listed.iter().any(|c| c.id == draft.id), "{}", t.label);
@@ -128,8 +133,8 @@ async fn drafts_are_visible_to_their_team_only() {
 #[tokio::test]
 async fn the_product_page_has_docs_owners_ports_and_replacement() {
     for t in databases().await {
-        mesh::seed::seed_demo(&t.db).await.unwrap();
-        let page = catalog::product_page(&t.db, &Viewer::anonymous(), "sales", "customer-orders")
+        mesh::demo::seed::seed_demo(&t.db).await.unwrap();
+        let page = listing::product_page(&t.db, &Viewer::anonymous(), "sales", "customer-orders")
             .await
             .unwrap();
         assert!(page.docs_html.contains("<h1>Customer Orders</h1>"));
@@ -138,7 +143,7 @@ async fn the_product_page_has_docs_owners_ports_and_replacement() {
         assert_eq!(page.owners[0].name, "Marcus Bell");
         assert_eq!(page.ports.len(), 3);
 
-        let legacy = catalog::product_page(
+        let legacy = listing::product_page(
             &t.db,
             &Viewer::anonymous(),
             "marketing",
@@ -153,10 +158,10 @@ async fn the_product_page_has_docs_owners_ports_and_replacement() {
             Some("campaign-performance".into())
         );
 
-        let missing = catalog::product_page(&t.db, &Viewer::anonymous(), "sales", "nope").await;
+        let missing = listing::product_page(&t.db, &Viewer::anonymous(), "sales", "nope").await;
         assert!(matches!(missing, Err(mesh::Error::NotFound(_))));
 
-        let tiles = catalog::domain_tiles(&t.db).await.unwrap();
+        let tiles = listing::domain_tiles(&t.db).await.unwrap();
         let sales = tiles.iter().find(|d| d.slug == "sales").unwrap();
         assert_eq!(sales.product_count, 6, "{}", t.label);
     }

@@ -2,16 +2,18 @@
 //! lineage. On SQLite and PostgreSQL.
 use chrono::{Duration, Utc};
 use mesh::access::{viewer_for, Viewer};
+use mesh::activity::webhooks::TargetRules;
 use mesh::entity::prelude::*;
 use mesh::kinds::SubscriptionStatus as S;
 use mesh::subscriptions::{self, NewRequest};
 use mesh::testing::{databases, fingerprint};
-use mesh::webhooks::TargetRules;
-use mesh::{catalog, Error};
+use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -51,7 +53,7 @@ fn ask(port_id: i64) -> NewRequest {
 
 async fn unread(db: &DatabaseConnection, email: &str) -> Vec<notification::Model> {
     let v = viewer(db, email).await;
-    mesh::notifications::latest(db, &v, 50)
+    mesh::activity::notifications::latest(db, &v, 50)
         .await
         .unwrap()
         .into_iter()
@@ -63,7 +65,7 @@ async fn unread(db: &DatabaseConnection, email: &str) -> Vec<notification::Model
 async fn a_manual_request_waits_for_the_owner_who_approves_it() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let dan = viewer(db, DAN).await;
         let p = port(db, "marketing", "campaign-performance", "warehouse").await;
@@ -99,7 +101,7 @@ async fn a_manual_request_waits_for_the_owner_who_approves_it() {
         assert_eq!(approved.sub.status, S::Approved);
         assert_eq!(approved.decided_by_name.as_deref(), Some("Daniel Okafor"));
         assert!(unread(db, ANA).await.iter().any(|n| n.kind == "approved"));
-        let history = mesh::audit::history(db, "subscription", v.sub.id)
+        let history = mesh::activity::audit::history(db, "subscription", v.sub.id)
             .await
             .unwrap();
         let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
@@ -120,7 +122,7 @@ async fn a_manual_request_waits_for_the_owner_who_approves_it() {
 async fn bad_requests_change_nothing() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let api = port(db, "marketing", "campaign-performance", "api").await;
         let before = fingerprint(db).await;
@@ -166,7 +168,7 @@ async fn bad_requests_change_nothing() {
 async fn when_two_act_at_once_exactly_one_wins() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let dan = viewer(db, DAN).await;
         let api = port(db, "marketing", "campaign-performance", "api").await;
@@ -220,7 +222,7 @@ async fn when_two_act_at_once_exactly_one_wins() {
         );
         let loser = if a.is_err() { a } else { b };
         assert!(matches!(loser, Err(Error::Conflict(_))));
-        let approvals = mesh::audit::history(db, "subscription", v.sub.id)
+        let approvals = mesh::activity::audit::history(db, "subscription", v.sub.id)
             .await
             .unwrap()
             .into_iter()
@@ -234,7 +236,7 @@ async fn when_two_act_at_once_exactly_one_wins() {
 async fn the_expiry_job_reminds_then_expires() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let p = port(db, "marketing", "campaign-performance", "warehouse").await;
         let mut req = ask(p.id);
@@ -268,7 +270,7 @@ async fn the_expiry_job_reminds_then_expires() {
 async fn renewals_revocation_and_breaking_change_alerts() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let ana = viewer(db, ANA).await;
         let dan = viewer(db, DAN).await;
         let api = port(db, "marketing", "campaign-performance", "api").await;
@@ -296,10 +298,10 @@ async fn renewals_revocation_and_breaking_change_alerts() {
         let product = catalog::find_product(db, &dan, "marketing", "campaign-performance")
             .await
             .unwrap();
-        mesh::products::remove_port(db, &dan, product.id, "warehouse")
+        mesh::catalog::products::remove_port(db, &dan, product.id, "warehouse")
             .await
             .unwrap();
-        mesh::versions::publish(db, &dan, product.id, "3.0.0", "Warehouse port retired")
+        mesh::catalog::versions::publish(db, &dan, product.id, "3.0.0", "Warehouse port retired")
             .await
             .unwrap();
         let alerts: Vec<_> = unread(db, ANA)
@@ -339,10 +341,10 @@ async fn renewals_revocation_and_breaking_change_alerts() {
 async fn subscription_events_are_queued_for_team_webhooks() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let isabel = viewer(db, ISABEL).await;
-        let hook = mesh::webhooks::create(
+        let hook = mesh::activity::webhooks::create(
             db,
             &dan,
             &TargetRules::default(),
@@ -356,7 +358,7 @@ async fn subscription_events_are_queued_for_team_webhooks() {
         .await
         .unwrap();
         assert!(matches!(
-            mesh::webhooks::create(
+            mesh::activity::webhooks::create(
                 db,
                 &isabel,
                 &TargetRules::default(),
@@ -396,29 +398,33 @@ async fn subscription_events_are_queued_for_team_webhooks() {
 
         // Claimed once, retried with backoff, then delivered.
         let now = Utc::now();
-        let due = mesh::webhooks::claim_due(db, now, 10).await.unwrap();
+        let due = mesh::activity::webhooks::claim_due(db, now, 10)
+            .await
+            .unwrap();
         assert_eq!(due.len(), 1);
         assert!(
-            mesh::webhooks::claim_due(db, now, 10)
+            mesh::activity::webhooks::claim_due(db, now, 10)
                 .await
                 .unwrap()
                 .is_empty(),
             "leased"
         );
-        mesh::webhooks::record_attempt(db, due[0].delivery_id, Some(503), None, now)
+        mesh::activity::webhooks::record_attempt(db, due[0].delivery_id, Some(503), None, now)
             .await
             .unwrap();
         assert!(
-            mesh::webhooks::claim_due(db, now, 10)
+            mesh::activity::webhooks::claim_due(db, now, 10)
                 .await
                 .unwrap()
                 .is_empty(),
             "backing off"
         );
         let later = now + Duration::minutes(1);
-        let due = mesh::webhooks::claim_due(db, later, 10).await.unwrap();
+        let due = mesh::activity::webhooks::claim_due(db, later, 10)
+            .await
+            .unwrap();
         assert_eq!(due.len(), 1);
-        mesh::webhooks::record_attempt(db, due[0].delivery_id, Some(204), None, later)
+        mesh::activity::webhooks::record_attempt(db, due[0].delivery_id, Some(204), None, later)
             .await
             .unwrap();
         let done = WebhookDelivery::find_by_id(due[0].delivery_id)
@@ -437,7 +443,7 @@ async fn subscription_events_are_queued_for_team_webhooks() {
 async fn approved_subscriptions_from_products_are_lineage() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let attribution =
             catalog::find_product(db, &Viewer::system(), "marketing", "marketing-attribution")
                 .await

@@ -2,15 +2,17 @@
 //! as a replacement, not in subscription lists; and links people follow are web or email addresses only.
 //! On SQLite and PostgreSQL.
 use mesh::access::{viewer_for, Viewer};
-use mesh::contracts::{self, TermsForm};
+use mesh::catalog::contracts::{self, TermsForm};
 use mesh::entity::prelude::*;
 use mesh::kinds::ProductStatus;
 use mesh::testing::{databases, fingerprint};
-use mesh::{catalog, products, subscriptions, Error};
+use mesh::{catalog::listing as catalog, catalog::products, subscriptions, Error};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -43,7 +45,7 @@ async fn draft(db: &DatabaseConnection) -> data_product::Model {
 async fn lineage_names_a_draft_only_to_its_own_team() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let orders = orders(db).await;
         let draft = draft(db).await;
         let downstream = |v: Viewer| async move {
@@ -86,7 +88,7 @@ async fn lineage_names_a_draft_only_to_its_own_team() {
 async fn subscription_lists_do_not_name_another_teams_draft() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let draft = draft(db).await;
         let (_, active) = subscriptions::producer_view(db, &viewer(db, MARCUS).await)
             .await
@@ -128,7 +130,7 @@ async fn subscription_lists_do_not_name_another_teams_draft() {
 async fn a_replacement_is_a_listed_product_the_editor_may_see() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = catalog::find_product(db, &dan, "marketing", "marketing-attribution")
             .await
@@ -181,7 +183,7 @@ async fn a_replacement_is_a_listed_product_the_editor_may_see() {
 async fn a_stored_draft_replacement_is_not_named_on_the_product_page() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let draft = draft(db).await;
         // As a deprecation accepted before the rule left it.
         let product =
@@ -226,7 +228,7 @@ schema: []
 async fn support_links_must_be_web_or_email_addresses() {
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let product = catalog::find_product(db, &dan, "marketing", "marketing-attribution")
             .await

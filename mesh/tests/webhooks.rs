@@ -1,14 +1,16 @@
 //! Registering webhooks: where they may point (https in production, no internal addresses unless allowed), on
 //! SQLite and PostgreSQL.
 use mesh::access::{viewer_for, Viewer};
+use mesh::activity::webhooks::{self, TargetRules};
 use mesh::testing::databases;
-use mesh::webhooks::{self, TargetRules};
 use mesh::{DatabaseConnection, Error, FieldError};
 
 const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::identity::find_by_email(db, email).await.unwrap();
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
     viewer_for(db, &user).await.unwrap()
 }
 
@@ -40,7 +42,7 @@ async fn production_takes_public_https_targets_only() {
     };
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         assert_eq!(
             url_error(db, production, "http://hooks.example/agora")
                 .await
@@ -93,7 +95,7 @@ async fn registrations_racing_for_the_last_place_never_pass_the_cap() {
     };
     for t in databases().await {
         let db = &t.db;
-        mesh::seed::seed_demo(db).await.unwrap();
+        mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
         let team = "marketing-analytics";
         let already = hooks_of(db, team).await;

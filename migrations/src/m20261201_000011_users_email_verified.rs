@@ -1,6 +1,6 @@
 //! Whether a user's email was verified by the provider that created the user. Only a verified email links a
 //! sign-in to an existing user, matches `AGORA_ADMIN_EMAILS` or finds a person to add to a team; a user made from
-//! an unverified identity holds a placeholder address under `.invalid` instead (see mesh::identity).
+//! an unverified identity holds a placeholder address under `.invalid` instead (see mesh::access::identity).
 //!
 //! Users that signed in before this rule may have been created from an unverified email (the hole this closes),
 //! and nothing recorded whether it was. So every user with a sign-in identity starts unverified: it keeps its

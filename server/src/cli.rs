@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use mesh::access::Viewer;
-use mesh::contracts::Outcome;
+use mesh::catalog::contracts::Outcome;
 use mesh::DatabaseConnection;
 
 fn contract_files(path: &Path) -> Result<Vec<PathBuf>, String> {
@@ -42,7 +42,8 @@ pub async fn import(
                 continue;
             }
         };
-        match mesh::contracts::import_into_named_product(db, &viewer, &text, product).await {
+        match mesh::catalog::contracts::import_into_named_product(db, &viewer, &text, product).await
+        {
             Ok((target, imported)) => {
                 let verb = match imported.outcome {
                     Outcome::Created => "created",
@@ -85,14 +86,14 @@ pub async fn export(
         .ok_or_else(|| "name the product as DOMAIN/PRODUCT".to_string())?;
     let viewer = Viewer::system();
     let text = if odps {
-        mesh::odps::yaml(db, &viewer, domain, slug)
+        mesh::standards::odps::yaml(db, &viewer, domain, slug)
             .await
             .map_err(|e| e.to_string())?
     } else {
-        let id = mesh::products::id_of(db, &viewer, domain, slug)
+        let id = mesh::catalog::products::id_of(db, &viewer, domain, slug)
             .await
             .map_err(|e| e.to_string())?;
-        mesh::contracts::export_yaml(db, id, None)
+        mesh::catalog::contracts::export_yaml(db, id, None)
             .await
             .map_err(|e| e.to_string())?
             .1
@@ -117,13 +118,13 @@ pub async fn create_token(
     name: &str,
     days: i64,
 ) -> Result<String, String> {
-    let user = mesh::identity::find_by_email(db, email)
+    let user = mesh::access::identity::find_by_email(db, email)
         .await
         .map_err(|e| format!("{email}: {e}"))?;
     let viewer = mesh::access::viewer_for(db, &user)
         .await
         .map_err(|e| e.to_string())?;
-    let new = mesh::tokens::NewToken {
+    let new = mesh::access::tokens::NewToken {
         name: name.to_owned(),
         scopes: scopes
             .split(',')
@@ -132,7 +133,7 @@ pub async fn create_token(
             .collect(),
         expires_in_days: days,
     };
-    match mesh::tokens::create(db, &viewer, &new).await {
+    match mesh::access::tokens::create(db, &viewer, &new).await {
         Ok((secret, _)) => Ok(secret),
         Err(mesh::Error::Invalid(problems)) => Err(problems
             .iter()

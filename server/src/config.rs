@@ -77,8 +77,8 @@ impl MetricsConfig {
 
 impl Config {
     /// Where webhooks may point: public addresses only unless allowed, https only in production.
-    pub fn webhook_rules(&self) -> mesh::webhooks::TargetRules {
-        mesh::webhooks::TargetRules {
+    pub fn webhook_rules(&self) -> mesh::activity::webhooks::TargetRules {
+        mesh::activity::webhooks::TargetRules {
             allow_private: self.webhook_allow_private,
             require_https: self.environment == Environment::Production,
         }
@@ -165,7 +165,7 @@ impl Config {
             Some(other) => {
                 return Err(ConfigError(format!(
                     "AGORA_ENV `{other}` must be development or production"
-                )))
+                )));
             }
         };
         let log_format = match get("AGORA_LOG_FORMAT").as_deref() {
@@ -174,7 +174,7 @@ impl Config {
             Some(other) => {
                 return Err(ConfigError(format!(
                     "AGORA_LOG_FORMAT `{other}` must be pretty or json"
-                )))
+                )));
             }
         };
         let db_max_connections = number(&get, "AGORA_DB_MAX_CONNECTIONS", 16u32)?;
@@ -373,7 +373,7 @@ fn auth_config(
                 return Err(ConfigError(format!(
                     "{} `{other}` must be oidc or github",
                     var("KIND")
-                )))
+                )));
             }
         };
         providers.push(ProviderConfig {

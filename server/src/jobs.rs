@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use mesh::webhooks::{Due, Failure, TargetRules};
+use mesh::activity::webhooks::{Due, Failure, TargetRules};
 use mesh::DatabaseConnection;
 use tokio::task::JoinSet;
 
@@ -152,7 +152,7 @@ pub async fn deliver_due(
         return true;
     }
     let started = Instant::now();
-    let due = match mesh::webhooks::claim_due(db, Utc::now(), free as u64).await {
+    let due = match mesh::activity::webhooks::claim_due(db, Utc::now(), free as u64).await {
         Ok(due) => due,
         Err(err) => {
             tracing::warn!(error = %err, "could not read webhook deliveries");
@@ -165,7 +165,7 @@ pub async fn deliver_due(
     for d in due {
         in_flight.spawn(deliver(db.clone(), http.clone(), rules, d));
     }
-    match mesh::webhooks::pending(db).await {
+    match mesh::activity::webhooks::pending(db).await {
         Ok(pending) => crate::metrics::webhook_queue_depth(pending),
         Err(err) => tracing::debug!(error = %err, "could not count pending webhook deliveries"),
     }
@@ -184,7 +184,7 @@ async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRul
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
     crate::metrics::webhook_delivery(if delivered {
         "delivered"
-    } else if d.attempts + 1 >= mesh::webhooks::MAX_ATTEMPTS {
+    } else if d.attempts + 1 >= mesh::activity::webhooks::MAX_ATTEMPTS {
         "failed"
     } else {
         "retrying"
@@ -199,7 +199,8 @@ async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRul
         );
     }
     if let Err(err) =
-        mesh::webhooks::record_attempt(&db, d.delivery_id, status, failure, Utc::now()).await
+        mesh::activity::webhooks::record_attempt(&db, d.delivery_id, status, failure, Utc::now())
+            .await
     {
         tracing::warn!(error = %err, "could not record a webhook attempt");
     }
@@ -209,11 +210,11 @@ async fn deliver(db: DatabaseConnection, http: reqwest::Client, rules: TargetRul
 /// text, which describes the network, goes to the log only).
 async fn send(http: &reqwest::Client, url: url::Url, d: &Due) -> Result<u16, Failure> {
     let body = serde_json::to_vec(&d.payload).unwrap_or_default();
-    let signature = mesh::webhooks::sign(&d.secret, Utc::now().timestamp(), &body);
+    let signature = mesh::activity::webhooks::sign(&d.secret, Utc::now().timestamp(), &body);
     let result = http
         .post(url)
         .header("content-type", "application/cloudevents+json")
-        .header(mesh::webhooks::SIGNATURE_HEADER, signature)
+        .header(mesh::activity::webhooks::SIGNATURE_HEADER, signature)
         .header("x-agora-delivery", d.delivery_id.to_string())
         .body(body)
         .send()
@@ -290,7 +291,13 @@ async fn housekeeping(db: &DatabaseConnection, limiters: &Limiters, settings: &J
             tracing::warn!(error = %err, "daily governance run failed")
         }
     }
-    if let Err(err) = step("sessions", mesh::sessions::purge_expired(db), |_| false).await {
+    if let Err(err) = step(
+        "sessions",
+        mesh::access::sessions::purge_expired(db),
+        |_| false,
+    )
+    .await
+    {
         failed = true;
         tracing::warn!(error = %err, "purging expired sessions failed");
     }

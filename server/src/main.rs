@@ -119,13 +119,13 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Seed { products } => {
             let db = open_database(&config).await.map_err(|e| e.to_string())?;
-            let report = mesh::seed::seed_demo(&db)
+            let report = mesh::demo::seed::seed_demo(&db)
                 .await
                 .map_err(|e| format!("seeding failed: {e}"))?;
             tracing::info!("demo mesh loaded: {report}");
             if let Some(n) = products.filter(|n| *n > 0) {
                 let started = std::time::Instant::now();
-                let generated = mesh::generate::generate(&db, n)
+                let generated = mesh::demo::generate::generate(&db, n)
                     .await
                     .map_err(|e| format!("generating products failed: {e}"))?;
                 tracing::info!("{generated} in {:.1} s", started.elapsed().as_secs_f64());

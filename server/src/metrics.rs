@@ -219,7 +219,7 @@ impl Scrape {
     pub fn new(db: DatabaseConnection, token: Option<&str>) -> Self {
         Self {
             db,
-            token_hash: token.map(mesh::secrets::hash),
+            token_hash: token.map(mesh::access::secrets::hash),
         }
     }
 }
@@ -236,7 +236,7 @@ fn admits(token_hash: &str, headers: &HeaderMap) -> bool {
     let Some(presented) = presented else {
         return false;
     };
-    let given = mesh::secrets::hash(presented);
+    let given = mesh::access::secrets::hash(presented);
     given.len() == token_hash.len()
         && given
             .bytes()
@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn only_the_metrics_token_is_admitted() {
-        let hash = mesh::secrets::hash("scrape-me-0123456789");
+        let hash = mesh::access::secrets::hash("scrape-me-0123456789");
         let with = |value: &str| {
             let mut headers = HeaderMap::new();
             headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());

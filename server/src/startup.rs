@@ -23,8 +23,8 @@ use tower_http::trace::TraceLayer;
 
 use app::ssr::{AppContext, SiteInfo};
 use app::{shell, App};
+use mesh::access::sessions::SessionPolicy;
 use mesh::db::PoolSettings;
-use mesh::sessions::SessionPolicy;
 
 use crate::auth::providers::Providers;
 use crate::auth::session::CookieSettings;
@@ -139,7 +139,9 @@ impl Application {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
         let personas = if config.auth.demo_login {
-            mesh::seed::demo().map(|d| d.personas).unwrap_or_default()
+            mesh::demo::seed::demo()
+                .map(|d| d.personas)
+                .unwrap_or_default()
         } else {
             Vec::new()
         };

@@ -6,8 +6,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use app::ssr::AppContext;
-use mesh::seed::Persona;
-use mesh::sessions::SessionPolicy;
+use mesh::access::sessions::SessionPolicy;
+use mesh::demo::seed::Persona;
 
 use crate::auth::providers::Providers;
 use crate::auth::session::{CookieSettings, PublicBrowse, Sessions};

@@ -22,7 +22,7 @@ pub async fn get_login_options() -> Result<LoginOptions, AppError> {
     let ctx = crate::ssr::app_context()?;
     let mut personas = Vec::new();
     for p in &ctx.site.personas {
-        let name = mesh::identity::find_by_email(&ctx.db, &p.email)
+        let name = mesh::access::identity::find_by_email(&ctx.db, &p.email)
             .await
             .map(|u| u.name)
             .unwrap_or_else(|_| p.email.clone());
@@ -52,7 +52,7 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let now = chrono::Utc::now();
-    Ok(mesh::tokens::list(&ctx.db, &viewer)
+    Ok(mesh::access::tokens::list(&ctx.db, &viewer)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -89,12 +89,12 @@ pub async fn create_token(
     .filter(|(on, _)| on.is_some())
     .map(|(_, s)| s.to_owned())
     .collect();
-    let new = mesh::tokens::NewToken {
+    let new = mesh::access::tokens::NewToken {
         name,
         scopes,
         expires_in_days,
     };
-    let (secret, row) = mesh::tokens::create(&ctx.db, &viewer, &new).await?;
+    let (secret, row) = mesh::access::tokens::create(&ctx.db, &viewer, &new).await?;
     Ok(CreatedToken {
         name: row.name,
         secret,
@@ -105,6 +105,6 @@ pub async fn create_token(
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    mesh::tokens::revoke(&ctx.db, &viewer, id).await?;
+    mesh::access::tokens::revoke(&ctx.db, &viewer, id).await?;
     Ok(())
 }

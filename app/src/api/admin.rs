@@ -9,7 +9,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::model::{AdminDomain, AdminMember, AdminPerson, AdminTeam};
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let o = mesh::admin::overview(&ctx.db, &viewer).await?;
+    let o = mesh::access::admin::overview(&ctx.db, &viewer).await?;
     Ok(AdminOverview {
         is_admin: viewer.is_admin,
         domains: o
@@ -66,13 +66,13 @@ pub async fn create_domain(
 ) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let new = mesh::admin::NewDomain {
+    let new = mesh::access::admin::NewDomain {
         slug,
         name,
         description,
         parent: Some(parent).filter(|p| !p.is_empty()),
     };
-    mesh::admin::create_domain(&ctx.db, &viewer, &new).await?;
+    mesh::access::admin::create_domain(&ctx.db, &viewer, &new).await?;
     Ok(())
 }
 
@@ -85,13 +85,13 @@ pub async fn create_team(
 ) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let new = mesh::admin::NewTeam {
+    let new = mesh::access::admin::NewTeam {
         slug,
         name,
         domain,
         description,
     };
-    mesh::admin::create_team(&ctx.db, &viewer, &new).await?;
+    mesh::access::admin::create_team(&ctx.db, &viewer, &new).await?;
     Ok(())
 }
 
@@ -99,7 +99,7 @@ pub async fn create_team(
 pub async fn set_domain_owner(domain_id: i64, team_id: i64) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    mesh::admin::set_domain_owner(&ctx.db, &viewer, domain_id, team_id).await?;
+    mesh::access::admin::set_domain_owner(&ctx.db, &viewer, domain_id, team_id).await?;
     Ok(())
 }
 
@@ -111,7 +111,7 @@ pub async fn put_member(team_id: i64, email: String, role: String) -> Result<(),
     let role = role
         .parse()
         .map_err(|m: String| mesh::Error::invalid("role", m))?;
-    mesh::admin::put_member(&ctx.db, &viewer, team_id, &email, role).await?;
+    mesh::access::admin::put_member(&ctx.db, &viewer, team_id, &email, role).await?;
     Ok(())
 }
 
@@ -119,7 +119,7 @@ pub async fn put_member(team_id: i64, email: String, role: String) -> Result<(),
 pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    mesh::admin::remove_member(&ctx.db, &viewer, team_id, user_id).await?;
+    mesh::access::admin::remove_member(&ctx.db, &viewer, team_id, user_id).await?;
     Ok(())
 }
 
@@ -132,7 +132,7 @@ pub async fn set_roles(
 ) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    mesh::admin::set_flags(
+    mesh::access::admin::set_flags(
         &ctx.db,
         &viewer,
         user_id,

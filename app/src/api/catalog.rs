@@ -33,9 +33,11 @@ pub async fn search_products(query: String) -> Result<RenderedHtml, AppError> {
 pub async fn get_home() -> Result<Home, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let domains = mesh::catalog::domain_tiles(&ctx.db).await?;
+    let domains = mesh::catalog::listing::domain_tiles(&ctx.db).await?;
     let c = ctx.search.curated(&ctx.db, &viewer, 6).await?;
-    let cards = |v: Vec<mesh::catalog::ProductCard>| v.into_iter().map(ProductCard::from).collect();
+    let cards = |v: Vec<mesh::catalog::listing::ProductCard>| {
+        v.into_iter().map(ProductCard::from).collect()
+    };
     Ok(Home {
         domains: domains.into_iter().map(DomainTile::from).collect(),
         most_subscribed: cards(c.most_subscribed),
@@ -50,7 +52,7 @@ pub async fn get_home() -> Result<Home, AppError> {
 pub async fn get_product_page(domain: String, product: String) -> Result<ProductPage, AppError> {
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let page = mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product).await?;
+    let page = mesh::catalog::listing::product_page(&ctx.db, &viewer, &domain, &product).await?;
     let may_edit = viewer.may_edit_product(page.owner_team_id)
         && page.card.status != mesh::kinds::ProductStatus::Retired;
     let subscribers = mesh::subscriptions::subscriber_count(&ctx.db, page.card.id).await?;
@@ -65,12 +67,13 @@ pub async fn get_product_page(domain: String, product: String) -> Result<Product
 pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMap, AppError> {
     use crate::model::{MapNode, MeshMap};
     let ctx = crate::ssr::app_context()?;
-    let m = mesh::map::mesh_map(&ctx.db, domain.as_deref().filter(|d| !d.is_empty())).await?;
+    let m =
+        mesh::catalog::map::mesh_map(&ctx.db, domain.as_deref().filter(|d| !d.is_empty())).await?;
     Ok(MeshMap {
         width: m.width,
         height: m.height,
-        node_w: mesh::map::NODE_W,
-        node_h: mesh::map::NODE_H,
+        node_w: mesh::catalog::map::NODE_W,
+        node_h: mesh::catalog::map::NODE_H,
         groups: m
             .groups
             .into_iter()

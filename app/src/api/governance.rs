@@ -100,7 +100,7 @@ pub async fn get_product_compliance(
     use crate::model::CheckRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let p = mesh::catalog::find_product(&ctx.db, &viewer, &domain, &product).await?;
+    let p = mesh::catalog::listing::find_product(&ctx.db, &viewer, &domain, &product).await?;
     let c = mesh::governance::dashboard::product(&ctx.db, p.id).await?;
     Ok(ProductCompliance {
         product_id: p.id,
@@ -130,7 +130,8 @@ pub async fn get_quality_results(
 ) -> Result<QualityResults, AppError> {
     use crate::model::QualityRunRow;
     let ctx = crate::ssr::app_context()?;
-    let p = mesh::catalog::find_product(&ctx.db, &crate::ssr::viewer(), &domain, &product).await?;
+    let p = mesh::catalog::listing::find_product(&ctx.db, &crate::ssr::viewer(), &domain, &product)
+        .await?;
     let runs = mesh::governance::results::runs(&ctx.db, p.id, 5).await?;
     let sla = mesh::governance::results::sla_history(&ctx.db, p.id).await?;
     Ok(QualityResults {
@@ -178,7 +179,7 @@ pub async fn get_policies() -> Result<PoliciesPage, AppError> {
     if viewer.may_edit_policy(None) {
         scopes.push(("global".to_string(), "Global (every domain)".to_string()));
     }
-    for v in mesh::admin::domains_editable_by(&ctx.db, &viewer).await? {
+    for v in mesh::access::admin::domains_editable_by(&ctx.db, &viewer).await? {
         scopes.push(v);
     }
     Ok(PoliciesPage {

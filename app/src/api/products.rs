@@ -14,7 +14,7 @@ mod ssr {
     pub use crate::ssr::{app_context, viewer};
     pub async fn product_id(domain: &str, product: &str) -> Result<i64, crate::error::AppError> {
         let ctx = app_context()?;
-        Ok(mesh::products::id_of(&ctx.db, &viewer(), domain, product).await?)
+        Ok(mesh::catalog::products::id_of(&ctx.db, &viewer(), domain, product).await?)
     }
 }
 
@@ -26,7 +26,7 @@ pub async fn get_product_schema(
 ) -> Result<Vec<SchemaObject>, AppError> {
     let ctx = ssr::app_context()?;
     let objects =
-        mesh::product_views::schema(&ctx.db, &ssr::viewer(), &domain, &product, q.as_deref())
+        mesh::catalog::views::schema(&ctx.db, &ssr::viewer(), &domain, &product, q.as_deref())
             .await?;
     Ok(objects.into_iter().map(Into::into).collect())
 }
@@ -37,7 +37,7 @@ pub async fn get_product_contracts(
     product: String,
 ) -> Result<Vec<ContractCard>, AppError> {
     let ctx = ssr::app_context()?;
-    let cards = mesh::product_views::contracts(&ctx.db, &ssr::viewer(), &domain, &product).await?;
+    let cards = mesh::catalog::views::contracts(&ctx.db, &ssr::viewer(), &domain, &product).await?;
     Ok(cards.into_iter().map(Into::into).collect())
 }
 
@@ -48,14 +48,14 @@ pub async fn get_product_quality(
 ) -> Result<Vec<QualityRule>, AppError> {
     let ctx = ssr::app_context()?;
     let rules =
-        mesh::product_views::quality_rules(&ctx.db, &ssr::viewer(), &domain, &product).await?;
+        mesh::catalog::views::quality_rules(&ctx.db, &ssr::viewer(), &domain, &product).await?;
     Ok(rules.into_iter().map(Into::into).collect())
 }
 
 #[server(prefix = "/api", endpoint = "get_product_ports")]
 pub async fn get_product_ports(domain: String, product: String) -> Result<Vec<PortRow>, AppError> {
     let ctx = ssr::app_context()?;
-    let rows = mesh::product_views::ports(&ctx.db, &ssr::viewer(), &domain, &product).await?;
+    let rows = mesh::catalog::views::ports(&ctx.db, &ssr::viewer(), &domain, &product).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -66,7 +66,7 @@ pub async fn get_product_versions(
 ) -> Result<Vec<VersionRow>, AppError> {
     let ctx = ssr::app_context()?;
     let id = ssr::product_id(&domain, &product).await?;
-    Ok(mesh::versions::history(&ctx.db, id)
+    Ok(mesh::catalog::versions::history(&ctx.db, id)
         .await?
         .into_iter()
         .map(Into::into)
@@ -79,15 +79,15 @@ pub async fn get_edit_context(domain: String, product: String) -> Result<EditCon
     let ctx = ssr::app_context()?;
     let viewer = ssr::viewer();
     let id = ssr::product_id(&domain, &product).await?;
-    let p = mesh::contracts::product_for_change(&ctx.db, &viewer, id).await?;
-    let ports = mesh::product_views::ports(&ctx.db, &viewer, &domain, &product).await?;
-    let tags = mesh::tags::of_product(&ctx.db, id).await?;
-    let contract = mesh::contracts::find(&ctx.db, id, None).await.ok();
+    let p = mesh::catalog::contracts::product_for_change(&ctx.db, &viewer, id).await?;
+    let ports = mesh::catalog::views::ports(&ctx.db, &viewer, &domain, &product).await?;
+    let tags = mesh::catalog::tags::of_product(&ctx.db, id).await?;
+    let contract = mesh::catalog::contracts::find(&ctx.db, id, None).await.ok();
     let typed = contract
         .as_ref()
-        .and_then(|c| mesh::odcs::Contract::from_document(&c.document).ok())
+        .and_then(|c| mesh::standards::odcs::Contract::from_document(&c.document).ok())
         .unwrap_or_default();
-    let proposal = mesh::versions::propose(&ctx.db, &p).await?;
+    let proposal = mesh::catalog::versions::propose(&ctx.db, &p).await?;
     let description = typed.description.clone().unwrap_or_default();
     Ok(EditContext {
         id,
@@ -101,7 +101,7 @@ pub async fn get_edit_context(domain: String, product: String) -> Result<EditCon
         tags: tags.join(", "),
         ports: ports.into_iter().map(Into::into).collect(),
         contract_yaml: contract
-            .map(|c| mesh::odcs::to_yaml(&c.document))
+            .map(|c| mesh::standards::odcs::to_yaml(&c.document))
             .unwrap_or_default(),
         purpose: description.purpose.unwrap_or_default(),
         usage: description.usage.unwrap_or_default(),
@@ -111,7 +111,7 @@ pub async fn get_edit_context(domain: String, product: String) -> Result<EditCon
             .iter()
             .map(|s| SlaRow {
                 property: s.property.clone(),
-                value: mesh::odcs::model::value_text(&s.value),
+                value: mesh::standards::odcs::model::value_text(&s.value),
                 unit: s.unit.clone().unwrap_or_default(),
             })
             .collect(),
@@ -130,7 +130,8 @@ pub async fn get_edit_context(domain: String, product: String) -> Result<EditCon
 #[server(prefix = "/api", endpoint = "get_new_product_options")]
 pub async fn get_new_product_options() -> Result<NewProductOptions, AppError> {
     let ctx = ssr::app_context()?;
-    let (domains, teams) = mesh::products::creation_options(&ctx.db, &ssr::viewer()).await?;
+    let (domains, teams) =
+        mesh::catalog::products::creation_options(&ctx.db, &ssr::viewer()).await?;
     Ok(NewProductOptions { domains, teams })
 }
 
@@ -148,7 +149,7 @@ pub async fn create_product(
 ) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
     let viewer = ssr::viewer();
-    let new = mesh::products::NewProduct {
+    let new = mesh::catalog::products::NewProduct {
         domain: domain.clone(),
         owner_team,
         name,
@@ -158,7 +159,7 @@ pub async fn create_product(
         kind,
         tags,
     };
-    let product = mesh::products::create(&ctx.db, &viewer, &new).await?;
+    let product = mesh::catalog::products::create(&ctx.db, &viewer, &new).await?;
     leptos_axum::redirect(&format!("/products/{domain}/{}/edit", product.slug));
     Ok(())
 }
@@ -173,14 +174,14 @@ pub async fn update_product(
     #[server(default)] description: String,
 ) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    let edit = mesh::products::ProductEdit {
+    let edit = mesh::catalog::products::ProductEdit {
         name,
         summary,
         description,
         kind,
         tags,
     };
-    mesh::products::update(&ctx.db, &ssr::viewer(), id, &edit).await?;
+    mesh::catalog::products::update(&ctx.db, &ssr::viewer(), id, &edit).await?;
     Ok(())
 }
 
@@ -195,7 +196,7 @@ pub async fn add_port(
     #[server(default)] description: String,
 ) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    let new = mesh::products::NewPort {
+    let new = mesh::catalog::products::NewPort {
         slug,
         name,
         kind,
@@ -203,14 +204,14 @@ pub async fn add_port(
         approval_mode,
         description,
     };
-    mesh::products::add_port(&ctx.db, &ssr::viewer(), id, &new).await?;
+    mesh::catalog::products::add_port(&ctx.db, &ssr::viewer(), id, &new).await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "remove_port")]
 pub async fn remove_port(id: i64, slug: String) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    mesh::products::remove_port(&ctx.db, &ssr::viewer(), id, &slug).await?;
+    mesh::catalog::products::remove_port(&ctx.db, &ssr::viewer(), id, &slug).await?;
     Ok(())
 }
 
@@ -224,7 +225,8 @@ pub async fn import_contract(
     let ctx = ssr::app_context()?;
     let port = Some(port).filter(|p| !p.is_empty());
     let imported =
-        mesh::contracts::import(&ctx.db, &ssr::viewer(), id, &yaml, port.as_deref()).await?;
+        mesh::catalog::contracts::import(&ctx.db, &ssr::viewer(), id, &yaml, port.as_deref())
+            .await?;
     Ok(ImportResult {
         odcs_id: imported.odcs_id,
         outcome: serde_json::to_value(imported.outcome)
@@ -245,7 +247,7 @@ pub async fn edit_contract_terms(
     #[server(default)] support: Vec<SupportRow>,
 ) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    let form = mesh::contracts::TermsForm {
+    let form = mesh::catalog::contracts::TermsForm {
         purpose,
         usage,
         limitations,
@@ -255,14 +257,14 @@ pub async fn edit_contract_terms(
             .collect(),
         support: support.into_iter().map(|r| (r.channel, r.url)).collect(),
     };
-    mesh::contracts::edit_terms(&ctx.db, &ssr::viewer(), id, &form).await?;
+    mesh::catalog::contracts::edit_terms(&ctx.db, &ssr::viewer(), id, &form).await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "publish_product")]
 pub async fn publish_product(id: i64, version: String, summary: String) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    mesh::versions::publish(&ctx.db, &ssr::viewer(), id, &version, &summary).await?;
+    mesh::catalog::versions::publish(&ctx.db, &ssr::viewer(), id, &version, &summary).await?;
     Ok(())
 }
 
@@ -273,13 +275,14 @@ pub async fn deprecate_product(
     #[server(default)] replacement: String,
 ) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    mesh::products::deprecate(&ctx.db, &ssr::viewer(), id, &sunset_date, &replacement).await?;
+    mesh::catalog::products::deprecate(&ctx.db, &ssr::viewer(), id, &sunset_date, &replacement)
+        .await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "retire_product")]
 pub async fn retire_product(id: i64) -> Result<(), AppError> {
     let ctx = ssr::app_context()?;
-    mesh::products::retire(&ctx.db, &ssr::viewer(), id).await?;
+    mesh::catalog::products::retire(&ctx.db, &ssr::viewer(), id).await?;
     Ok(())
 }

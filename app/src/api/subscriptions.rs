@@ -14,11 +14,11 @@ pub async fn get_subscribe_options(
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     viewer.require_user()?;
-    let page = mesh::catalog::product_page(&ctx.db, &viewer, &domain, &product).await?;
-    let contract = mesh::product_views::contracts(&ctx.db, &viewer, &domain, &product).await?;
-    let (_, teams) = mesh::products::creation_options(&ctx.db, &viewer).await?;
+    let page = mesh::catalog::listing::product_page(&ctx.db, &viewer, &domain, &product).await?;
+    let contract = mesh::catalog::views::contracts(&ctx.db, &viewer, &domain, &product).await?;
+    let (_, teams) = mesh::catalog::products::creation_options(&ctx.db, &viewer).await?;
     let team_slugs: Vec<String> = teams.iter().map(|t| t.0.clone()).collect();
-    let mine = mesh::catalog::products_of_teams(&ctx.db, &viewer, &team_slugs).await?;
+    let mine = mesh::catalog::listing::products_of_teams(&ctx.db, &viewer, &team_slugs).await?;
     Ok(SubscribeOptions {
         product_name: page.card.name,
         ports: page
@@ -100,7 +100,7 @@ pub async fn get_inbox() -> Result<Inbox, AppError> {
     use crate::model::NotificationRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let notes = mesh::notifications::latest(&ctx.db, &viewer, 50).await?;
+    let notes = mesh::activity::notifications::latest(&ctx.db, &viewer, 50).await?;
     let (pending, active) = mesh::subscriptions::producer_view(&ctx.db, &viewer).await?;
     Ok(Inbox {
         notifications: notes
@@ -159,14 +159,14 @@ pub async fn revoke_subscription(
 #[server(prefix = "/api", endpoint = "mark_read")]
 pub async fn mark_read(#[server(default)] id: Option<i64>) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
-    mesh::notifications::mark_read(&ctx.db, &crate::ssr::viewer(), id).await?;
+    mesh::activity::notifications::mark_read(&ctx.db, &crate::ssr::viewer(), id).await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "get_unread_count")]
 pub async fn get_unread_count() -> Result<u64, AppError> {
     let ctx = crate::ssr::app_context()?;
-    Ok(mesh::notifications::unread_count(&ctx.db, &crate::ssr::viewer()).await?)
+    Ok(mesh::activity::notifications::unread_count(&ctx.db, &crate::ssr::viewer()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "get_lineage")]
@@ -174,7 +174,7 @@ pub async fn get_lineage(domain: String, product: String) -> Result<Lineage, App
     use crate::model::ProductLink;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let id = mesh::products::id_of(&ctx.db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(&ctx.db, &viewer, &domain, &product).await?;
     let (up, down) = mesh::subscriptions::lineage(&ctx.db, &viewer, id).await?;
     let map = |l: mesh::subscriptions::LineageLink| {
         (
@@ -197,8 +197,8 @@ pub async fn get_webhooks() -> Result<Webhooks, AppError> {
     use crate::model::{DeliveryRow, WebhookRow};
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let hooks = mesh::webhooks::list(&ctx.db, &viewer).await?;
-    let (_, teams) = mesh::products::creation_options(&ctx.db, &viewer).await?;
+    let hooks = mesh::activity::webhooks::list(&ctx.db, &viewer).await?;
+    let (_, teams) = mesh::catalog::products::creation_options(&ctx.db, &viewer).await?;
     Ok(Webhooks {
         hooks: hooks
             .into_iter()
@@ -226,7 +226,7 @@ pub async fn get_webhooks() -> Result<Webhooks, AppError> {
             .filter(|_| true)
             .map(|(slug, name, _)| (slug, name))
             .collect(),
-        event_types: mesh::webhooks::EVENT_TYPES
+        event_types: mesh::activity::webhooks::EVENT_TYPES
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -242,7 +242,7 @@ pub async fn create_webhook(
 ) -> Result<CreatedWebhook, AppError> {
     let ctx = crate::ssr::app_context()?;
     let types: Vec<String> = event_types.split_whitespace().map(str::to_owned).collect();
-    let hook = mesh::webhooks::create(
+    let hook = mesh::activity::webhooks::create(
         &ctx.db,
         &crate::ssr::viewer(),
         &ctx.webhook_rules,
@@ -260,6 +260,6 @@ pub async fn create_webhook(
 #[server(prefix = "/api", endpoint = "delete_webhook")]
 pub async fn delete_webhook(id: i64) -> Result<(), AppError> {
     let ctx = crate::ssr::app_context()?;
-    mesh::webhooks::delete(&ctx.db, &crate::ssr::viewer(), id).await?;
+    mesh::activity::webhooks::delete(&ctx.db, &crate::ssr::viewer(), id).await?;
     Ok(())
 }

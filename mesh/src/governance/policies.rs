@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::rules::Rule;
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};

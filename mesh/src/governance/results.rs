@@ -130,7 +130,7 @@ async fn product_for_results(
     domain: &str,
     slug: &str,
 ) -> Result<data_product::Model> {
-    let product = crate::catalog::find_product(db, viewer, domain, slug).await?;
+    let product = crate::catalog::listing::find_product(db, viewer, domain, slug).await?;
     viewer.require(
         viewer.may_push_results(product.owner_team_id),
         "push results for this product (its team, with a `results` token)",
@@ -239,7 +239,9 @@ async fn push_quality_once(
             product_id: product.id,
             port_id: port,
             source: "agora",
-            run_id: input.run_id.unwrap_or_else(crate::secrets::random_token),
+            run_id: input
+                .run_id
+                .unwrap_or_else(crate::access::secrets::random_token),
             result: input.result.as_str(),
             checks,
             observed_at,
@@ -330,13 +332,13 @@ async fn push_datacontract_cli_once(
                         return Err(Error::invalid(
                             "dataProductId",
                             format!("no data product `{id}`"),
-                        ))
+                        ));
                     }
                     _ => {
                         return Err(Error::invalid(
                             "dataProductId",
                             format!("`{id}` is ambiguous: write it as domain/product"),
-                        ))
+                        ));
                     }
                 }
             }
@@ -394,7 +396,9 @@ async fn push_datacontract_cli_once(
             product_id: product.id,
             port_id: None,
             source: "datacontract-cli",
-            run_id: run.run_id.unwrap_or_else(crate::secrets::random_token),
+            run_id: run
+                .run_id
+                .unwrap_or_else(crate::access::secrets::random_token),
             result: &result,
             checks,
             observed_at,
@@ -439,7 +443,7 @@ async fn push_measurements_once(
 ) -> Result<usize> {
     let tx = begin_write(db).await?;
     let product = product_for_results(&tx, viewer, domain, slug).await?;
-    let contract_ids: Vec<i64> = crate::contracts::of_product(&tx, product.id)
+    let contract_ids: Vec<i64> = crate::catalog::contracts::of_product(&tx, product.id)
         .await?
         .iter()
         .map(|c| c.id)
@@ -494,9 +498,10 @@ async fn push_measurements_once(
                         continue;
                     }
                     Some(sla) => {
-                        let target = crate::diff::normalized(&sla.value, sla.unit.as_deref());
+                        let target =
+                            crate::catalog::diff::normalized(&sla.value, sla.unit.as_deref());
                         let observed =
-                            crate::diff::normalized(&m.value.to_string(), unit.as_deref());
+                            crate::catalog::diff::normalized(&m.value.to_string(), unit.as_deref());
                         match (target, observed) {
                             (Some(t), Some(o)) if property == "availability" => o >= t,
                             (Some(t), Some(o)) => o <= t,

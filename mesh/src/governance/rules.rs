@@ -313,7 +313,7 @@ const KINDS: &[Kind] = &[
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
-                        .filter_map(|t| t.as_str().map(crate::tags::normalise))
+                        .filter_map(|t| t.as_str().map(crate::catalog::tags::normalise))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -448,7 +448,10 @@ fn ports_have_valid_contract(f: &Facts) -> Verdict {
         .contracts
         .iter()
         .filter(|c| f.ports.iter().any(|port| port.contract_id == Some(c.id)))
-        .filter(|c| crate::odcs::validate_v310(&crate::odcs::for_export(&c.document)).is_err())
+        .filter(|c| {
+            crate::standards::odcs::validate_v310(&crate::standards::odcs::for_export(&c.document))
+                .is_err()
+        })
         .map(|c| c.odcs_id.clone())
         .collect();
     if invalid.is_empty() {

@@ -9,12 +9,12 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
+use crate::activity::notifications::{self, Note};
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::WaiverStatus;
-use crate::notifications::{self, Note};
 
 /// Runs again if PostgreSQL aborts it to break a deadlock with another writer ([`crate::db::retry`]).
 pub async fn request(

@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QuerySelect};
 
 use super::{Facet, FacetValue, SearchRequest, Sort};
 use crate::access::Viewer;
-use crate::catalog::ProductCard;
+use crate::catalog::listing::ProductCard;
 use crate::entity::prelude::*;
 use crate::error::Result;
 use crate::kinds::{ProductKind, ProductStatus};

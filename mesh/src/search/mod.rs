@@ -19,7 +19,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::access::Viewer;
-use crate::catalog::{self, ProductCard};
+use crate::catalog::listing::{self, ProductCard};
 use crate::entity::prelude::*;
 use crate::error::Result;
 
@@ -415,7 +415,7 @@ impl Searcher {
         limit: usize,
     ) -> Result<Curated> {
         let index = self.index(db).await?;
-        let recently_updated = catalog::recently_updated(db, viewer, limit as u64).await?;
+        let recently_updated = listing::recently_updated(db, viewer, limit as u64).await?;
         let cards = |ids: Vec<usize>| ids.into_iter().map(|i| index.card(i)).collect();
         Ok(Curated {
             most_subscribed: cards(engine::curated(

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::sync::RwLock;
 
 use crate::config::{ProviderConfig, ProviderKind};
-use mesh::identity::ExternalIdentity;
+use mesh::access::identity::ExternalIdentity;
 
 /// Where to send the browser, and what to remember until the callback.
 pub struct Authorization {

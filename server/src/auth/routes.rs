@@ -256,7 +256,7 @@ pub async fn callback(
             return fail(err.problem());
         }
     };
-    let user = match mesh::identity::sign_in(db, &identity, &auth.admin_emails).await {
+    let user = match mesh::access::identity::sign_in(db, &identity, &auth.admin_emails).await {
         Ok(user) => user,
         Err(mesh::Error::Invalid(errors)) => {
             tracing::warn!(provider = %provider_id, errors = ?errors, "sign-in refused");
@@ -290,13 +290,14 @@ async fn start_session(
     let auth = &state.auth;
     // A new session id at every sign-in; an old session in this browser ends.
     if let Some(old) = read_cookie(headers, auth.cookie.name) {
-        let _ = mesh::sessions::destroy(&state.ctx.db, &old).await;
+        let _ = mesh::access::sessions::destroy(&state.ctx.db, &old).await;
     }
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    match mesh::sessions::create(&state.ctx.db, user_id, agent, &auth.session_policy).await {
+    match mesh::access::sessions::create(&state.ctx.db, user_id, agent, &auth.session_policy).await
+    {
         Ok(token) => {
             crate::metrics::sign_in(provider, "success");
             let mut response = see_other(return_to);
@@ -336,11 +337,11 @@ pub async fn demo(
     if !auth.personas.iter().any(|p| p.email == form.email) {
         return fail(SignInProblem::NotAPersona);
     }
-    let user = match mesh::identity::find_by_email(&state.ctx.db, &form.email).await {
+    let user = match mesh::access::identity::find_by_email(&state.ctx.db, &form.email).await {
         Ok(user) => user,
         Err(_) => return fail(SignInProblem::PersonasNotSeeded),
     };
-    let user = match mesh::identity::touch_login(&state.ctx.db, user).await {
+    let user = match mesh::access::identity::touch_login(&state.ctx.db, user).await {
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "demo sign-in failed");
@@ -360,7 +361,7 @@ pub async fn demo(
 /// POST `/auth/logout`: deletes the session server-side and clears the cookie.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = read_cookie(&headers, state.auth.cookie.name) {
-        if let Err(err) = mesh::sessions::destroy(&state.ctx.db, &token).await {
+        if let Err(err) = mesh::access::sessions::destroy(&state.ctx.db, &token).await {
             tracing::error!(error = %err, "could not delete the session");
         }
     }

@@ -4,7 +4,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
-use mesh::sessions::SessionPolicy;
+use mesh::access::sessions::SessionPolicy;
 use mesh::DatabaseConnection;
 
 use crate::credential::Credential;
@@ -135,11 +135,11 @@ pub async fn resolve_viewer(
             )
             .into_response();
         }
-        return match mesh::tokens::authenticate(db, &token).await {
+        return match mesh::access::tokens::authenticate(db, &token).await {
             Ok(viewer) => {
                 request
                     .extensions_mut()
-                    .insert(Credential::Token(mesh::secrets::hash(&token)));
+                    .insert(Credential::Token(mesh::access::secrets::hash(&token)));
                 request.extensions_mut().insert(viewer);
                 no_store(next.run(request).await)
             }
@@ -156,11 +156,11 @@ pub async fn resolve_viewer(
     let mut clear_cookie = false;
     let mut signed_in = false;
     if let Some(token) = read_cookie(request.headers(), sessions.cookie.name) {
-        match mesh::sessions::resolve(db, &token, &sessions.policy).await {
+        match mesh::access::sessions::resolve(db, &token, &sessions.policy).await {
             Ok(Some((_user, viewer))) => {
                 request
                     .extensions_mut()
-                    .insert(Credential::Session(mesh::secrets::hash(&token)));
+                    .insert(Credential::Session(mesh::access::secrets::hash(&token)));
                 request.extensions_mut().insert(viewer);
                 signed_in = true;
             }

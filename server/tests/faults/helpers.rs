@@ -381,19 +381,19 @@ pub fn client() -> reqwest::Client {
 }
 
 /// Registers a webhook of `team` (as its owner `owner_email`) for every event type, straight in the database
-/// before the servers start (the webhooks page does the same through `mesh::webhooks::create`).
+/// before the servers start (the webhooks page does the same through `mesh::activity::webhooks::create`).
 pub async fn register_webhook(db: &TestDb, owner_email: &str, team: &str, url: &str) -> i64 {
-    let user = mesh::identity::find_by_email(&db.db, owner_email)
+    let user = mesh::access::identity::find_by_email(&db.db, owner_email)
         .await
         .expect("owner");
     let viewer = mesh::access::viewer_for(&db.db, &user)
         .await
         .expect("viewer");
-    let rules = mesh::webhooks::TargetRules {
+    let rules = mesh::activity::webhooks::TargetRules {
         allow_private: true,
         require_https: false,
     };
-    mesh::webhooks::create(&db.db, &viewer, &rules, team, url, &["*".to_owned()])
+    mesh::activity::webhooks::create(&db.db, &viewer, &rules, team, url, &["*".to_owned()])
         .await
         .expect("webhook registered")
         .id
@@ -515,7 +515,7 @@ pub async fn raw_request(
                 sent_at: None,
                 status: None,
                 error: Some(format!("connect: {e}")),
-            }
+            };
         }
     };
     let mut head = format!(

@@ -753,7 +753,7 @@ async fn team_owners_manage_their_own_team() {
             )
             .await;
         assert_eq!(status, 409, "{body}");
-        let history = mesh::audit::history(&app.db.db, "team", marketing.id)
+        let history = mesh::activity::audit::history(&app.db.db, "team", marketing.id)
             .await
             .unwrap();
         assert_eq!(history.last().unwrap().action, "team.member_set");

@@ -139,7 +139,7 @@ pub async fn spawn_app_on(db: TestDb, database_url: &str, env: &[(&str, &str)]) 
     vars.entry("AGORA_ANON_RATE_LIMIT_PER_SECOND".into())
         .or_insert_with(|| "0".into());
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
-    mesh::seed::seed_demo(&db.db).await.expect("seed");
+    mesh::demo::seed::seed_demo(&db.db).await.expect("seed");
     // The app's first housekeeping round starts with it and would expire, remind and run the daily governance
     // on the seed while a test takes its snapshots; done here first, that round finds nothing to change.
     let today = chrono::Utc::now().date_naive();

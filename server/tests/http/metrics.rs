@@ -371,12 +371,12 @@ async fn metrics_on_the_main_port_answer_only_the_metrics_token_and_move_with_tr
         .insert(&app.db.db)
         .await
         .unwrap();
-        let event = mesh::webhooks::cloud_event(
+        let event = mesh::activity::webhooks::cloud_event(
             "agora.subscription.approved",
             "subscriptions/1",
             serde_json::json!({"subscriptionId": 1}),
         );
-        mesh::webhooks::enqueue(&app.db.db, &[team.id], &event)
+        mesh::activity::webhooks::enqueue(&app.db.db, &[team.id], &event)
             .await
             .unwrap();
 

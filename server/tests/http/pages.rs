@@ -66,7 +66,7 @@ async fn marketplace_results_follow_every_change_and_keep_drafts_with_their_team
         // load of the same page.
         let (_, before) = app.get_text("/products?q=campaign").await;
         assert!(before.contains("data-product=\"campaign-performance\""));
-        let product = mesh::catalog::find_product(
+        let product = mesh::catalog::listing::find_product(
             &app.db.db,
             &Viewer::system(),
             "marketing",
@@ -74,17 +74,17 @@ async fn marketplace_results_follow_every_change_and_keep_drafts_with_their_team
         )
         .await
         .unwrap();
-        let edit = mesh::products::ProductEdit {
+        let edit = mesh::catalog::products::ProductEdit {
             name: product.name.clone(),
             summary: "Reach, spend and conversions of every campaign, refreshed hourly.".into(),
             description: product.description.clone(),
             kind: product.kind.as_str().into(),
-            tags: mesh::tags::of_product(&app.db.db, product.id)
+            tags: mesh::catalog::tags::of_product(&app.db.db, product.id)
                 .await
                 .unwrap()
                 .join(","),
         };
-        mesh::products::update(&app.db.db, &Viewer::system(), product.id, &edit)
+        mesh::catalog::products::update(&app.db.db, &Viewer::system(), product.id, &edit)
             .await
             .unwrap();
         let (_, after) = app.get_text("/products?q=campaign").await;

@@ -330,7 +330,7 @@ async fn the_product_tabs_show_schema_sla_quality_ports_and_versions() {
 async fn scripts_and_handlers_in_docs_never_reach_the_page() {
     let app = spawn_app(TestDb::sqlite().await).await;
     let dan = app.client_as(OWNER).await;
-    let id = mesh::products::id_of(
+    let id = mesh::catalog::products::id_of(
         &app.db.db,
         &mesh::access::Viewer::anonymous(),
         "marketing",
@@ -369,7 +369,7 @@ async fn scripts_and_handlers_in_docs_never_reach_the_page() {
 #[tokio::test]
 async fn agora_import_of_a_folder_is_idempotent_and_names_the_line_at_fault() {
     let db = TestDb::sqlite().await;
-    mesh::seed::seed_demo(&db.db).await.unwrap();
+    mesh::demo::seed::seed_demo(&db.db).await.unwrap();
     let dir = std::env::temp_dir().join(format!("agora-import-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(

@@ -119,7 +119,7 @@ impl InFlight {
 #[tokio::test]
 async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     for db in databases().await {
-        mesh::seed::seed_demo(&db.db).await.expect("seed");
+        mesh::demo::seed::seed_demo(&db.db).await.expect("seed");
         let (mut child, port, log) = serve(&db.url, "20");
         let request = InFlight::start(port);
         // The server has the request's head and waits for its body.

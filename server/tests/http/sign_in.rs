@@ -110,7 +110,7 @@ async fn a_verified_person_never_lands_in_the_user_an_unverified_claim_made() {
 
         // A team owner adding the victim by email does not add the attacker.
         let owner = app.client_as(OWNER).await;
-        let owner_id = mesh::identity::find_by_email(&app.db.db, OWNER)
+        let owner_id = mesh::access::identity::find_by_email(&app.db.db, OWNER)
             .await
             .unwrap()
             .id;

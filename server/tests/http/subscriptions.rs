@@ -126,13 +126,17 @@ async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
     assert_eq!(got.len(), 2, "one failed attempt, one retry");
     let (headers, body) = &got[1];
     assert_eq!(headers["content-type"], "application/cloudevents+json");
-    let signature = headers[mesh::webhooks::SIGNATURE_HEADER].to_str().unwrap();
+    let signature = headers[mesh::activity::webhooks::SIGNATURE_HEADER]
+        .to_str()
+        .unwrap();
     let now = chrono::Utc::now().timestamp();
     assert!(
-        mesh::webhooks::verify(&secret, body, signature, now),
+        mesh::activity::webhooks::verify(&secret, body, signature, now),
         "signature verifies with the team's secret"
     );
-    assert!(!mesh::webhooks::verify("wrong", body, signature, now));
+    assert!(!mesh::activity::webhooks::verify(
+        "wrong", body, signature, now
+    ));
     let event: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(event["specversion"], "1.0");
     assert_eq!(event["type"], "agora.subscription.approved");

@@ -118,7 +118,7 @@ async fn rows(db: &DatabaseConnection, table: &str, columns: &[String]) -> (i64,
         .expect("one row");
     let count: i64 = row.try_get_by_index(0).expect("count");
     let all: String = row.try_get_by_index(1).expect("rows");
-    (count, mesh::secrets::hash(&all))
+    (count, mesh::access::secrets::hash(&all))
 }
 
 /// Every table's rows (count and digest over the columns it has now), except the migrations' own table.
@@ -254,12 +254,12 @@ async fn a_database_of_the_previous_release_migrates_with_nothing_lost_and_goes_
                 "{label}"
             );
             assert!(
-                mesh::identity::find_by_email(&db.db, "ana.ortega@northwind.example")
+                mesh::access::identity::find_by_email(&db.db, "ana.ortega@northwind.example")
                     .await
                     .is_err(),
                 "{label}: an email nobody re-verified still finds its user"
             );
-            mesh::identity::find_by_email(&db.db, OWNER)
+            mesh::access::identity::find_by_email(&db.db, OWNER)
                 .await
                 .unwrap_or_else(|e| panic!("{label}: a seeded user lost its email: {e}"));
 

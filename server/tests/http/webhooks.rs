@@ -63,12 +63,12 @@ async fn team_id(app: &TestApp, slug: &str) -> i64 {
 /// Queues one event for the team's webhooks, all in one transaction (so one round of the worker claims them all).
 async fn queue_event(app: &TestApp, team: i64) {
     let txn = app.db.db.begin().await.unwrap();
-    let event = mesh::webhooks::cloud_event(
+    let event = mesh::activity::webhooks::cloud_event(
         "agora.subscription.approved",
         "subscriptions/1",
         json!({"subscriptionId": 1}),
     );
-    mesh::webhooks::enqueue(&txn, &[team], &event)
+    mesh::activity::webhooks::enqueue(&txn, &[team], &event)
         .await
         .unwrap();
     txn.commit().await.unwrap();
@@ -224,7 +224,9 @@ async fn with_private_targets_allowed_deliveries_arrive_signed_with_a_timestamp(
 
         let now = chrono::Utc::now().timestamp();
         for (headers, body) in hits.lock().unwrap().iter() {
-            let header = headers[mesh::webhooks::SIGNATURE_HEADER].to_str().unwrap();
+            let header = headers[mesh::activity::webhooks::SIGNATURE_HEADER]
+                .to_str()
+                .unwrap();
             let (t, v1) = header
                 .strip_prefix("t=")
                 .and_then(|rest| rest.split_once(",v1="))
@@ -235,22 +237,22 @@ async fn with_private_targets_allowed_deliveries_arrive_signed_with_a_timestamp(
             assert!(
                 secrets
                     .iter()
-                    .any(|s| mesh::webhooks::verify(s, body, header, now)),
+                    .any(|s| mesh::activity::webhooks::verify(s, body, header, now)),
                 "{label}: the signature verifies with the webhook's secret"
             );
             let replayed = header.replacen(&format!("t={t}"), &format!("t={}", t + 1), 1);
             assert!(
                 !secrets
                     .iter()
-                    .any(|s| mesh::webhooks::verify(s, body, &replayed, now)),
+                    .any(|s| mesh::activity::webhooks::verify(s, body, &replayed, now)),
                 "{label}: the timestamp is part of what is signed"
             );
             assert!(
-                !secrets.iter().any(|s| mesh::webhooks::verify(
+                !secrets.iter().any(|s| mesh::activity::webhooks::verify(
                     s,
                     body,
                     header,
-                    now + mesh::webhooks::SIGNATURE_TOLERANCE_SECONDS + 60
+                    now + mesh::activity::webhooks::SIGNATURE_TOLERANCE_SECONDS + 60
                 )),
                 "{label}: an old signature is a replay"
             );
@@ -327,7 +329,7 @@ async fn a_team_has_at_most_twenty_webhooks() {
         let app = spawn_app(db).await;
         let label = app.label();
         let dan = app.client_as(OWNER).await;
-        for i in 0..mesh::webhooks::MAX_WEBHOOKS_PER_TEAM {
+        for i in 0..mesh::activity::webhooks::MAX_WEBHOOKS_PER_TEAM {
             let (status, body) =
                 create_hook(&app, &dan, &format!("https://hooks.example/{i}")).await;
             assert_eq!(status, 200, "{label}: webhook {i}: {body}");

@@ -20,8 +20,8 @@ pub struct ProductSummary {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<mesh::catalog::ProductCard> for ProductSummary {
-    fn from(c: mesh::catalog::ProductCard) -> Self {
+impl From<mesh::catalog::listing::ProductCard> for ProductSummary {
+    fn from(c: mesh::catalog::listing::ProductCard) -> Self {
         Self {
             domain: c.domain_slug,
             slug: c.slug,
@@ -59,8 +59,8 @@ pub struct Port {
     pub contract: Option<String>,
 }
 
-impl From<mesh::product_views::PortRow> for Port {
-    fn from(r: mesh::product_views::PortRow) -> Self {
+impl From<mesh::catalog::views::PortRow> for Port {
+    fn from(r: mesh::catalog::views::PortRow) -> Self {
         Self {
             slug: r.port.slug,
             name: r.port.name,
@@ -165,8 +165,8 @@ pub struct Change {
     pub what: String,
 }
 
-impl From<mesh::diff::Change> for Change {
-    fn from(c: mesh::diff::Change) -> Self {
+impl From<mesh::catalog::diff::Change> for Change {
+    fn from(c: mesh::catalog::diff::Change) -> Self {
         Self {
             level: serde_json::to_value(c.level)
                 .ok()
@@ -191,8 +191,8 @@ pub struct Version {
     pub published_at: DateTime<Utc>,
 }
 
-impl From<mesh::versions::VersionView> for Version {
-    fn from(v: mesh::versions::VersionView) -> Self {
+impl From<mesh::catalog::versions::VersionView> for Version {
+    fn from(v: mesh::catalog::versions::VersionView) -> Self {
         Self {
             version: v.version,
             summary: v.summary,

@@ -208,7 +208,7 @@ pub async fn product(
     Caller(viewer): Caller,
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<ProductChecks>> {
-    let p = mesh::catalog::find_product(&state.ctx.db, &viewer, &domain, &product).await?;
+    let p = mesh::catalog::listing::find_product(&state.ctx.db, &viewer, &domain, &product).await?;
     let c = mesh::governance::dashboard::product(&state.ctx.db, p.id).await?;
     Ok(Json(ProductChecks {
         score: c.score,

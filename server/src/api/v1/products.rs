@@ -61,12 +61,12 @@ pub async fn list(
     Params(p): Params<PageQuery>,
 ) -> ApiResult<Response> {
     let paging = Paging::from_query(&p)?;
-    let filter = mesh::catalog::ListFilter {
+    let filter = mesh::catalog::listing::ListFilter {
         domain: q.domain,
         text: q.q,
         include_retired: q.include_retired,
     };
-    let cards = mesh::catalog::list_products(&state.ctx.db, &viewer, &filter).await?;
+    let cards = mesh::catalog::listing::list_products(&state.ctx.db, &viewer, &filter).await?;
     let items: Vec<ProductSummary> = cards.into_iter().map(Into::into).collect();
     Ok(paging::respond(&uri, paging, items))
 }
@@ -107,9 +107,9 @@ async fn detail(
     product: &str,
 ) -> ApiResult<ProductDetail> {
     let db = &state.ctx.db;
-    let page = mesh::catalog::product_page(db, viewer, domain, product).await?;
-    let model = mesh::catalog::find_product(db, viewer, domain, product).await?;
-    let ports = mesh::product_views::ports(db, viewer, domain, product).await?;
+    let page = mesh::catalog::listing::product_page(db, viewer, domain, product).await?;
+    let model = mesh::catalog::listing::find_product(db, viewer, domain, product).await?;
+    let ports = mesh::catalog::views::ports(db, viewer, domain, product).await?;
     Ok(ProductDetail {
         summary: page.card.into(),
         description: model.description,
@@ -142,7 +142,7 @@ pub async fn create(
     Caller(viewer): Caller,
     Body(body): Body<NewProduct>,
 ) -> ApiResult<Response> {
-    let new = mesh::products::NewProduct {
+    let new = mesh::catalog::products::NewProduct {
         domain: body.domain.clone(),
         owner_team: body.owner_team,
         name: body.name,
@@ -152,7 +152,7 @@ pub async fn create(
         kind: body.kind,
         tags: body.tags.join(","),
     };
-    let product = mesh::products::create(&state.ctx.db, &viewer, &new).await?;
+    let product = mesh::catalog::products::create(&state.ctx.db, &viewer, &new).await?;
     let detail = detail(&state, &viewer, &body.domain, &product.slug).await?;
     let location = format!("/api/v1/products/{}/{}", body.domain, product.slug);
     let mut response = (StatusCode::CREATED, Json(detail)).into_response();
@@ -185,12 +185,14 @@ pub async fn patch(
     Body(body): Body<ProductPatch>,
 ) -> ApiResult<Json<ProductDetail>> {
     let db = &state.ctx.db;
-    let current = mesh::catalog::find_product(db, &viewer, &domain, &product).await?;
+    let current = mesh::catalog::listing::find_product(db, &viewer, &domain, &product).await?;
     let tags = match body.tags {
         Some(t) => t.join(","),
-        None => mesh::tags::of_product(db, current.id).await?.join(","),
+        None => mesh::catalog::tags::of_product(db, current.id)
+            .await?
+            .join(","),
     };
-    let edit = mesh::products::ProductEdit {
+    let edit = mesh::catalog::products::ProductEdit {
         name: body.name.unwrap_or(current.name),
         summary: body.summary.unwrap_or(current.summary),
         description: body.description.unwrap_or(current.description),
@@ -199,7 +201,7 @@ pub async fn patch(
             .unwrap_or_else(|| current.kind.as_str().to_owned()),
         tags,
     };
-    mesh::products::update(db, &viewer, current.id, &edit).await?;
+    mesh::catalog::products::update(db, &viewer, current.id, &edit).await?;
     Ok(Json(detail(&state, &viewer, &domain, &product).await?))
 }
 
@@ -214,9 +216,12 @@ pub async fn publish(
     Body(body): Body<Publish>,
 ) -> ApiResult<Json<Version>> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    mesh::versions::publish(db, &viewer, id, &body.version, &body.summary).await?;
-    let latest = mesh::versions::history(db, id).await?.into_iter().next();
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    mesh::catalog::versions::publish(db, &viewer, id, &body.version, &body.summary).await?;
+    let latest = mesh::catalog::versions::history(db, id)
+        .await?
+        .into_iter()
+        .next();
     latest.map(|v| Json(v.into())).ok_or_else(|| {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -238,8 +243,8 @@ pub async fn versions(
 ) -> ApiResult<Response> {
     let paging = Paging::from_query(&p)?;
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    let items: Vec<Version> = mesh::versions::history(db, id)
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let items: Vec<Version> = mesh::catalog::versions::history(db, id)
         .await?
         .into_iter()
         .map(Into::into)
@@ -256,8 +261,8 @@ pub async fn proposal(
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Proposal>> {
     let db = &state.ctx.db;
-    let p = mesh::catalog::find_product(db, &viewer, &domain, &product).await?;
-    let proposal = mesh::versions::propose(db, &p).await?;
+    let p = mesh::catalog::listing::find_product(db, &viewer, &domain, &product).await?;
+    let proposal = mesh::catalog::versions::propose(db, &p).await?;
     Ok(Json(Proposal {
         current_version: proposal.current_version,
         last_published: proposal.last_published,
@@ -281,8 +286,9 @@ pub async fn deprecate(
     Body(body): Body<Deprecate>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    mesh::products::deprecate(db, &viewer, id, &body.sunset_date, &body.replacement).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    mesh::catalog::products::deprecate(db, &viewer, id, &body.sunset_date, &body.replacement)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -296,8 +302,8 @@ pub async fn retire(
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    mesh::products::retire(db, &viewer, id).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    mesh::catalog::products::retire(db, &viewer, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -313,7 +319,7 @@ pub async fn ports(
     Params(p): Params<PageQuery>,
 ) -> ApiResult<Response> {
     let paging = Paging::from_query(&p)?;
-    let rows = mesh::product_views::ports(&state.ctx.db, &viewer, &domain, &product).await?;
+    let rows = mesh::catalog::views::ports(&state.ctx.db, &viewer, &domain, &product).await?;
     let items: Vec<Port> = rows.into_iter().map(Into::into).collect();
     Ok(paging::respond(&uri, paging, items))
 }
@@ -329,8 +335,8 @@ pub async fn add_port(
     Body(body): Body<NewPort>,
 ) -> ApiResult<(StatusCode, Json<Vec<Port>>)> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    let new = mesh::products::NewPort {
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let new = mesh::catalog::products::NewPort {
         slug: body.slug,
         name: body.name,
         kind: body.kind,
@@ -338,8 +344,8 @@ pub async fn add_port(
         approval_mode: body.approval_mode,
         description: body.description,
     };
-    mesh::products::add_port(db, &viewer, id, &new).await?;
-    let rows = mesh::product_views::ports(db, &viewer, &domain, &product).await?;
+    mesh::catalog::products::add_port(db, &viewer, id, &new).await?;
+    let rows = mesh::catalog::views::ports(db, &viewer, &domain, &product).await?;
     Ok((
         StatusCode::CREATED,
         Json(rows.into_iter().map(Into::into).collect()),
@@ -356,8 +362,8 @@ pub async fn remove_port(
     PathParams((domain, product, port)): PathParams<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    mesh::products::remove_port(db, &viewer, id, &port).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    mesh::catalog::products::remove_port(db, &viewer, id, &port).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -372,13 +378,13 @@ pub async fn get_contract(
     Params(q): Params<ContractQuery>,
 ) -> ApiResult<Response> {
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    let contract = mesh::contracts::find(db, id, q.id.as_deref()).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let contract = mesh::catalog::contracts::find(db, id, q.id.as_deref()).await?;
     if q.format.as_deref() == Some("json") {
-        return Ok(Json(mesh::odcs::for_export(&contract.document)).into_response());
+        return Ok(Json(mesh::standards::odcs::for_export(&contract.document)).into_response());
     }
     Ok(yaml_response(
-        mesh::odcs::to_yaml(&contract.document),
+        mesh::standards::odcs::to_yaml(&contract.document),
         &format!("{}.odcs.yaml", contract.odcs_id),
     ))
 }
@@ -401,8 +407,9 @@ pub async fn put_contract(
     let text = std::str::from_utf8(&body)
         .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the contract must be UTF-8 text"))?;
     let db = &state.ctx.db;
-    let id = mesh::products::id_of(db, &viewer, &domain, &product).await?;
-    let imported = mesh::contracts::import(db, &viewer, id, text, q.port.as_deref()).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let imported =
+        mesh::catalog::contracts::import(db, &viewer, id, text, q.port.as_deref()).await?;
     Ok(Json(Imported {
         id: imported.odcs_id,
         outcome: serde_json::to_value(imported.outcome)
@@ -421,6 +428,6 @@ pub async fn odps(
     Caller(viewer): Caller,
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Response> {
-    let yaml = mesh::odps::yaml(&state.ctx.db, &viewer, &domain, &product).await?;
+    let yaml = mesh::standards::odps::yaml(&state.ctx.db, &viewer, &domain, &product).await?;
     Ok(yaml_response(yaml, &format!("{product}.odps.yaml")))
 }

@@ -101,7 +101,8 @@ pub async fn create(
         ))
     })?;
     let port_id =
-        mesh::products::port_id(&state.ctx.db, &viewer, domain, product, &body.port).await?;
+        mesh::catalog::products::port_id(&state.ctx.db, &viewer, domain, product, &body.port)
+            .await?;
     let new = mesh::subscriptions::NewRequest {
         port_id,
         consumer_team: body.consumer_team,

@@ -2,7 +2,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::access::Viewer;
-use crate::catalog::find_product;
+use crate::catalog::listing::find_product;
 use crate::entity::prelude::*;
 use crate::error::Result;
 
@@ -27,7 +27,7 @@ pub async fn schema(
     filter: Option<&str>,
 ) -> Result<Vec<SchemaObjectView>> {
     let product = find_product(db, viewer, domain, product).await?;
-    let contracts = crate::contracts::of_product(db, product.id).await?;
+    let contracts = crate::catalog::contracts::of_product(db, product.id).await?;
     let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
     let objects = ContractObject::find()
         .filter(contract_object::Column::ContractId.is_in(ids.clone()))
@@ -101,7 +101,7 @@ pub async fn contracts(
     product: &str,
 ) -> Result<Vec<ContractView>> {
     let product = find_product(db, viewer, domain, product).await?;
-    let contracts = crate::contracts::of_product(db, product.id).await?;
+    let contracts = crate::catalog::contracts::of_product(db, product.id).await?;
     let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
     let sla = ContractSla::find()
         .filter(contract_sla::Column::ContractId.is_in(ids.clone()))
@@ -169,7 +169,7 @@ pub async fn quality_rules(
     product: &str,
 ) -> Result<Vec<contract_quality::Model>> {
     let product = find_product(db, viewer, domain, product).await?;
-    let ids: Vec<i64> = crate::contracts::of_product(db, product.id)
+    let ids: Vec<i64> = crate::catalog::contracts::of_product(db, product.id)
         .await?
         .iter()
         .map(|c| c.id)
@@ -195,7 +195,7 @@ pub async fn ports(
     product: &str,
 ) -> Result<Vec<PortRow>> {
     let product = find_product(db, viewer, domain, product).await?;
-    let contracts = crate::contracts::of_product(db, product.id).await?;
+    let contracts = crate::catalog::contracts::of_product(db, product.id).await?;
     Ok(OutputPort::find()
         .filter(output_port::Column::ProductId.eq(product.id))
         .order_by_asc(output_port::Column::Name)

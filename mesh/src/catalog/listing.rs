@@ -8,10 +8,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::access::Viewer;
+use crate::catalog::markdown;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
 use crate::kinds::{ApprovalMode, PortKind, ProductKind, ProductStatus, TeamRole};
-use crate::markdown;
 
 /// What a marketplace card shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]

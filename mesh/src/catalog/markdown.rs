@@ -21,7 +21,7 @@ pub fn render(markdown: &str) -> String {
     // Task list checkboxes come from the parser, never from the author: they pass the sanitizer as a marker
     // no document can contain (a fresh random token) and become inputs afterwards; every `<input>` the
     // author wrote is removed with the other unknown tags.
-    let marker = format!("\u{E000}{}", crate::secrets::random_token());
+    let marker = format!("\u{E000}{}", crate::access::secrets::random_token());
     let (unchecked, checked) = (format!("{marker}0\u{E000}"), format!("{marker}1\u{E000}"));
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::TaskListMarker(done) => {

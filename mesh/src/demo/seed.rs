@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::kinds::{ApprovalMode, PortKind, ProductKind, ProductStatus, TeamRole};
 use crate::validate;
 
-const DEMO: &str = include_str!("../seed/demo.yaml");
+const DEMO: &str = include_str!("../../seed/demo.yaml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -175,7 +175,14 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "{} users, {} domains, {} teams, {} data products, {} output ports, {} data contracts, {} subscriptions, {} policies created",
-            self.users, self.domains, self.teams, self.products, self.ports, self.contracts, self.subscriptions, self.policies
+            self.users,
+            self.domains,
+            self.teams,
+            self.products,
+            self.ports,
+            self.contracts,
+            self.subscriptions,
+            self.policies
         )
     }
 }
@@ -412,10 +419,10 @@ async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<SeedReport> 
             .insert(db)
             .await?;
         }
-        crate::tags::set_tags(db, product.id, &p.tags).await?;
+        crate::catalog::tags::set_tags(db, product.id, &p.tags).await?;
         if let Some(spec) = &p.contract {
             let doc = contract_document(&p.domain, p, spec)?;
-            crate::contracts::save_document(db, &product, doc, None).await?;
+            crate::catalog::contracts::save_document(db, &product, doc, None).await?;
             report.contracts += 1;
         }
         // Saving a contract marks the product updated now; the demo keeps its spread-out history.
@@ -429,7 +436,8 @@ async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<SeedReport> 
             active.update(db).await?
         };
         if p.status != ProductStatus::Draft {
-            crate::versions::record_initial(db, &product, "Published in the demo mesh").await?;
+            crate::catalog::versions::record_initial(db, &product, "Published in the demo mesh")
+                .await?;
         }
         if let Some(r) = &p.replacement {
             replacements.push((product.clone(), r.clone()));
@@ -760,7 +768,7 @@ pub fn contract_document(
                         return Err(Error::invalid(
                             at("columns"),
                             format!("unknown flag `{other}` in `{line}`"),
-                        ))
+                        ));
                     }
                 },
             }
@@ -821,7 +829,7 @@ pub fn contract_document(
         object["quality"] = Value::Array(object_quality);
     }
     let mut doc = json!({
-        "apiVersion": crate::odcs::EXPORT_API_VERSION,
+        "apiVersion": crate::standards::odcs::EXPORT_API_VERSION,
         "kind": "DataContract",
         "id": format!("{domain}-{}", product.slug),
         "name": product.name,
@@ -847,7 +855,7 @@ pub fn contract_document(
     if let Some(price) = &spec.price {
         doc["price"] = price.clone();
     }
-    crate::odcs::validate_v310(&doc).map_err(|problems| {
+    crate::standards::odcs::validate_v310(&doc).map_err(|problems| {
         Error::invalid(
             at("schema"),
             problems

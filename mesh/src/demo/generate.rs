@@ -328,7 +328,11 @@ pub async fn generate(db: &DatabaseConnection, products: usize) -> Result<Genera
              ## Grain\n\nOne row per {entity_l}{grain}.\n\n## Columns\n\n| column | meaning |\n|---|---|\n| `{key}` | The {entity_l}'s key |\n",
             shape_l = shape.to_lowercase(),
             entity_l = entity.to_lowercase(),
-            grain = if kind == ProductKind::Aggregate { " and day" } else { "" },
+            grain = if kind == ProductKind::Aggregate {
+                " and day"
+            } else {
+                ""
+            },
         );
         for (c, meaning) in &columns {
             docs.push_str(&format!("| `{c}` | {meaning} |\n"));

@@ -19,10 +19,16 @@ pub use model::Contract;
 /// The version written by exports.
 pub const EXPORT_API_VERSION: &str = "v3.1.0";
 
-static SCHEMA_V310: LazyLock<Validator> =
-    LazyLock::new(|| compile(include_str!("../../schemas/odcs-json-schema-v3.1.0.json")));
-static SCHEMA_V302: LazyLock<Validator> =
-    LazyLock::new(|| compile(include_str!("../../schemas/odcs-json-schema-v3.0.2.json")));
+static SCHEMA_V310: LazyLock<Validator> = LazyLock::new(|| {
+    compile(include_str!(
+        "../../../schemas/odcs-json-schema-v3.1.0.json"
+    ))
+});
+static SCHEMA_V302: LazyLock<Validator> = LazyLock::new(|| {
+    compile(include_str!(
+        "../../../schemas/odcs-json-schema-v3.0.2.json"
+    ))
+});
 
 fn compile(text: &str) -> Validator {
     let schema: Value = serde_json::from_str(text).expect("vendored ODCS schema is JSON");
@@ -393,7 +399,7 @@ pub fn to_yaml(doc: &Value) -> String {
 
 /// A stable digest of a document's content (for idempotent imports).
 pub fn content_hash(doc: &Value) -> String {
-    crate::secrets::hash(&doc.to_string())
+    crate::access::secrets::hash(&doc.to_string())
 }
 
 #[cfg(test)]

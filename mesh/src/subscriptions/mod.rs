@@ -10,13 +10,13 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
+use crate::activity::notifications::{self, Note};
+use crate::activity::webhooks;
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::{ApprovalMode, ProductStatus, SubscriptionStatus as S, TeamRole};
-use crate::notifications::{self, Note};
-use crate::webhooks;
 
 /// What someone does to a subscription.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -377,7 +377,9 @@ async fn request_once(
         "" => None,
         r => {
             let found = match r.split_once('/') {
-                Some((d, p)) => crate::catalog::find_product(&tx, viewer, d, p).await.ok(),
+                Some((d, p)) => crate::catalog::listing::find_product(&tx, viewer, d, p)
+                    .await
+                    .ok(),
                 None => None,
             };
             match (found, &team) {
@@ -441,7 +443,7 @@ async fn request_once(
     }
     .insert(&tx)
     .await
-    .map_err(|e| match crate::db_errors::is_unique_violation(&e) {
+    .map_err(|e| match crate::db::errors::is_unique_violation(&e) {
         // The same request, made at the same moment, won (PostgreSQL; SQLite has one writer at a time).
         true => Error::Invalid(vec![already_open(&team)]),
         false => e.into(),
@@ -878,7 +880,7 @@ pub async fn announce_breaking_change(
     db: &impl ConnectionTrait,
     product: &data_product::Model,
     version: &str,
-    changes: &[crate::diff::Change],
+    changes: &[crate::catalog::diff::Change],
 ) -> Result<()> {
     let subs = Subscription::find()
         .filter(subscription::Column::ProductId.eq(product.id))
@@ -899,7 +901,7 @@ pub async fn announce_breaking_change(
         .unwrap_or_default();
     let breaking: Vec<String> = changes
         .iter()
-        .filter(|c| c.level == crate::diff::Level::Breaking)
+        .filter(|c| c.level == crate::catalog::diff::Level::Breaking)
         .map(|c| format!("{}: {}", c.path, c.what))
         .collect();
     notifications::notify(

@@ -11,7 +11,7 @@ use sha2::Sha256;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 
@@ -237,7 +237,7 @@ fn is_internal_v6(ip: Ipv6Addr) -> bool {
 pub fn cloud_event(event_type: &str, subject: &str, data: Value) -> Value {
     json!({
         "specversion": "1.0",
-        "id": crate::secrets::random_token(),
+        "id": crate::access::secrets::random_token(),
         "source": "/agora",
         "type": event_type,
         "subject": subject,
@@ -509,7 +509,7 @@ pub async fn create(
     let row = webhook::ActiveModel {
         team_id: Set(team.id),
         url: Set(url.trim().to_owned()),
-        secret: Set(crate::secrets::random_token()),
+        secret: Set(crate::access::secrets::random_token()),
         event_types: Set(types
             .iter()
             .map(|t| t.as_str())

@@ -9,12 +9,12 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::ProductStatus;
-use crate::odcs::{self, model::value_text, Contract};
+use crate::standards::odcs::{self, model::value_text, Contract};
 
 /// What an import did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -122,15 +122,17 @@ pub async fn import_into_named_product(
             };
             match (field("domain"), field("dataProduct")) {
                 (Some(d), Some(p)) if !d.is_empty() && !p.is_empty() => (d, p),
-                _ => return Err(Error::invalid(
-                    "dataProduct",
-                    "the contract does not say which data product it belongs to: set `domain` and \
+                _ => {
+                    return Err(Error::invalid(
+                        "dataProduct",
+                        "the contract does not say which data product it belongs to: set `domain` and \
                          `dataProduct`, or pass --product DOMAIN/PRODUCT",
-                )),
+                    ));
+                }
             }
         }
     };
-    let product = crate::catalog::find_product(db, viewer, &domain, &slug).await?;
+    let product = crate::catalog::listing::find_product(db, viewer, &domain, &slug).await?;
     let imported = import(db, viewer, product.id, yaml, None).await?;
     Ok((format!("{domain}/{slug}"), imported))
 }
@@ -307,7 +309,7 @@ async fn derive_parts(
                 .exec_without_returning(db)
                 .await?;
         }
-        let mut rules: Vec<(Option<String>, crate::odcs::model::Quality)> =
+        let mut rules: Vec<(Option<String>, crate::standards::odcs::model::Quality)> =
             object.quality.iter().map(|q| (None, q.clone())).collect();
         for c in columns.iter().filter(|c| c.object == object.name) {
             for q in &c.property.quality {

@@ -3,7 +3,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::{json, Map, Value};
 
 use crate::access::Viewer;
-use crate::catalog::find_product;
+use crate::catalog::listing::find_product;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
 use crate::kinds::{ProductStatus, TeamRole};
@@ -29,7 +29,7 @@ pub async fn document(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("team"))?;
-    let contracts = crate::contracts::of_product(db, p.id).await?;
+    let contracts = crate::catalog::contracts::of_product(db, p.id).await?;
     let ports = OutputPort::find()
         .filter(output_port::Column::ProductId.eq(p.id))
         .order_by_asc(output_port::Column::Slug)
@@ -44,7 +44,7 @@ pub async fn document(
         .order_by_asc(user::Column::Name)
         .all(db)
         .await?;
-    let tags = crate::tags::of_product(db, p.id).await?;
+    let tags = crate::catalog::tags::of_product(db, p.id).await?;
 
     let mut description = Map::new();
     description.insert("purpose".into(), json!(p.summary));

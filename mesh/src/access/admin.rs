@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
+use crate::activity::audit::{self, Entry};
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::TeamRole;

@@ -6,10 +6,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
+use crate::access::secrets;
 use crate::access::{viewer_for, Scope, Viewer};
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
-use crate::secrets;
 
 /// Every token starts with this, so leaked ones are easy to find in logs and repositories.
 pub const PREFIX: &str = "agora_";

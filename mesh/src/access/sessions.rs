@@ -2,10 +2,10 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::access::secrets;
 use crate::access::{viewer_for, Viewer};
 use crate::entity::prelude::*;
 use crate::error::Result;
-use crate::secrets;
 
 /// How long a session lives: `idle` since the last request, `absolute` since sign-in.
 #[derive(Clone, Copy, Debug)]

@@ -8,13 +8,13 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
-use crate::contracts::product_for_change;
+use crate::activity::audit::{self, Entry};
+use crate::catalog::contracts::product_for_change;
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::{ApprovalMode, PortKind, ProductKind, ProductStatus};
-use crate::{tags, validate};
+use crate::{catalog::tags, validate};
 
 /// The fields of the create form.
 #[derive(Clone, Debug, Default)]
@@ -536,9 +536,11 @@ pub async fn id_of(
     domain: &str,
     product: &str,
 ) -> Result<i64> {
-    Ok(crate::catalog::find_product(db, viewer, domain, product)
-        .await?
-        .id)
+    Ok(
+        crate::catalog::listing::find_product(db, viewer, domain, product)
+            .await?
+            .id,
+    )
 }
 
 /// Domains (slug, name) and the teams the viewer may create products for (slug, name, domain slug).
@@ -583,7 +585,7 @@ pub async fn port_id(
     product: &str,
     port: &str,
 ) -> Result<i64> {
-    let p = crate::catalog::find_product(db, viewer, domain, product).await?;
+    let p = crate::catalog::listing::find_product(db, viewer, domain, product).await?;
     OutputPort::find()
         .filter(output_port::Column::ProductId.eq(p.id))
         .filter(output_port::Column::Slug.eq(port))

@@ -5,9 +5,9 @@ use sea_orm::{
     Set,
 };
 
+use crate::access::secrets;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
-use crate::secrets;
 
 /// What a provider told us about the person who signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -103,7 +103,7 @@ pub fn scan(yaml: &str) -> Result<LineMap, Problem> {
             Ok((event, mark)) => scanner.on_event(event, mark)?,
             // The scanner's own bound on nested flow collections (`[[[[...`), met before ours.
             Err(e) if e.info() == "recursion limit exceeded" => {
-                return Err(scanner.refuse(e.marker().line(), too_deep()))
+                return Err(scanner.refuse(e.marker().line(), too_deep()));
             }
             Err(e) => {
                 let line = e.marker().line();

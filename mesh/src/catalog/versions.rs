@@ -9,10 +9,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::Viewer;
-use crate::audit::{self, Entry};
-use crate::contracts::product_for_change;
+use crate::activity::audit::{self, Entry};
+use crate::catalog::contracts::product_for_change;
+use crate::catalog::diff::{self, Bump, Change, ObjectSnap, PortSnap, PropSnap, SlaSnap, Snapshot};
 use crate::db::begin_write;
-use crate::diff::{self, Bump, Change, ObjectSnap, PortSnap, PropSnap, SlaSnap, Snapshot};
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
 use crate::kinds::ProductStatus;
@@ -35,7 +35,7 @@ pub async fn snapshot(
             location: p.location,
         })
         .collect();
-    let contract_ids: Vec<i64> = crate::contracts::of_product(db, product.id)
+    let contract_ids: Vec<i64> = crate::catalog::contracts::of_product(db, product.id)
         .await?
         .iter()
         .map(|c| c.id)
@@ -85,7 +85,7 @@ pub async fn snapshot(
         ports,
         objects,
         sla,
-        docs_digest: crate::secrets::hash(&format!(
+        docs_digest: crate::access::secrets::hash(&format!(
             "{}\u{0}{}\u{0}{}",
             product.name, product.summary, product.description
         )),

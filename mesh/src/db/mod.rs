@@ -1,4 +1,6 @@
 //! Opening the database (SQLite file or PostgreSQL), running migrations, and write transactions.
+
+pub mod errors;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -9,7 +11,7 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-use crate::db_errors::{is_transient, is_unreachable};
+use crate::db::errors::{is_transient, is_unreachable};
 use crate::error::{Error, Result};
 
 /// Where the database lives, parsed from `DATABASE_URL`.

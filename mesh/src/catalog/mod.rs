@@ -1,0 +1,14 @@
+//! The catalog: data products as their owners publish them and consumers find them. Creating and editing
+//! ([`products`], [`tags`]), publishing versions with a diff ([`versions`], [`diff`]), data contracts
+//! ([`contracts`]), documentation ([`markdown`]), and the read models the pages and the API show: the marketplace
+//! and product page ([`listing`]), the product tabs and edit context ([`views`]) and the mesh map ([`map`]).
+
+pub mod contracts;
+pub mod diff;
+pub mod listing;
+pub mod map;
+pub mod markdown;
+pub mod products;
+pub mod tags;
+pub mod versions;
+pub mod views;
