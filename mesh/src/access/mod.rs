@@ -1,12 +1,13 @@
 //! Who is asking, and what they may do. Every page, server function, REST handler and CLI command asks these
 //! functions, so the rules hold the same everywhere.
 //!
-//! The folder holds who people are and how they prove it: [`identity`] (sign-in through a provider),
-//! [`sessions`] (the browser's), [`tokens`] (personal API tokens) and their [`secrets`], and [`admin`] (domains,
-//! teams, members and roles).
+//! The folder holds who people are and how they prove it: [`identity`] (sign-in through a provider), [`login`]
+//! (a sign-in between the redirect and the callback), [`sessions`] (the browser's), [`tokens`] (personal API
+//! tokens) and their [`secrets`], and [`admin`] (domains, teams, members and roles).
 
 pub mod admin;
 pub mod identity;
+pub mod login;
 pub mod secrets;
 pub mod sessions;
 pub mod tokens;

@@ -4,19 +4,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use chrono::{Duration, Utc};
 use cookie::{Cookie, SameSite};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 use app::sign_in_problem::SignInProblem;
 
-use mesh::entity::prelude::*;
+use mesh::access::login::{self, PendingLogin};
 
 use super::session::read_cookie;
 use crate::state::AppState;
-
-const LOGIN_TTL_MINUTES: i64 = 10;
 
 /// Where the browser goes after signing in: a path on our own public origin, else `/` (no open redirect).
 ///
@@ -136,36 +132,25 @@ pub async fn start(
             return to_login_with_error(err.problem());
         }
     };
-    let db = &state.ctx.db;
-    let stale = Utc::now() - Duration::minutes(LOGIN_TTL_MINUTES);
-    if let Err(err) = LoginState::delete_many()
-        .filter(login_state::Column::CreatedAt.lt(stale))
-        .exec(db)
-        .await
-    {
-        tracing::warn!(error = %err, "could not purge old login states");
-    }
-    let saved = login_state::ActiveModel {
-        state: Set(authorization.state.clone()),
-        provider: Set(provider.id.clone()),
-        pkce_verifier: Set(authorization.pkce_verifier.clone()),
-        nonce: Set(authorization.nonce.clone()),
-        return_to: Set(safe_return_to(
-            &auth.public_origin,
-            form.return_to.as_deref(),
-        )),
-        created_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await;
-    if let Err(err) = saved {
+    let pending = PendingLogin {
+        state: authorization.state.clone(),
+        provider: provider.id.clone(),
+        pkce_verifier: authorization.pkce_verifier.clone(),
+        nonce: authorization.nonce.clone(),
+        return_to: safe_return_to(&auth.public_origin, form.return_to.as_deref()),
+    };
+    if let Err(err) = login::begin(&state.ctx.db, &pending).await {
         tracing::error!(error = %err, "could not store the login state");
         return to_login_with_error(SignInProblem::Unavailable);
     }
     let mut response = see_other(&authorization.url);
     response.headers_mut().append(
         header::SET_COOKIE,
-        login_cookie(auth.cookie.secure, &authorization.state, LOGIN_TTL_MINUTES),
+        login_cookie(
+            auth.cookie.secure,
+            &authorization.state,
+            login::TTL.num_minutes(),
+        ),
     );
     response
 }
@@ -219,7 +204,8 @@ pub async fn callback(
         tracing::warn!(provider = %provider_id, "sign-in callback with a state this browser did not start");
         return fail(SignInProblem::OtherBrowser);
     }
-    let stored = match LoginState::find_by_id(returned_state.clone()).one(db).await {
+    // Single use: a replay, another provider's callback or a late one finds nothing.
+    let stored = match login::take(db, &returned_state, &provider_id).await {
         Ok(Some(s)) => s,
         Ok(None) => return fail(SignInProblem::Expired),
         Err(err) => {
@@ -227,16 +213,6 @@ pub async fn callback(
             return fail(SignInProblem::Unavailable);
         }
     };
-    // Single use: whoever deletes the row owns this login; a replay finds nothing to delete.
-    match LoginState::delete_by_id(returned_state).exec(db).await {
-        Ok(result) if result.rows_affected == 1 => {}
-        _ => return fail(SignInProblem::Expired),
-    }
-    if stored.provider != provider_id
-        || Utc::now() - stored.created_at > Duration::minutes(LOGIN_TTL_MINUTES)
-    {
-        return fail(SignInProblem::Expired);
-    }
     let Some(provider) = auth.providers.get(&provider_id) else {
         return fail(SignInProblem::UnknownProvider);
     };
