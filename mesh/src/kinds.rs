@@ -1,114 +1,13 @@
 //! The small closed vocabularies of the model (product type, lifecycle status, port kind...), stored as strings.
-use std::fmt;
-use std::str::FromStr;
-
-use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// Declares a string-valued enum stored in the database, with its wire name, a human label and parsing.
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
-        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-        pub enum $name {
-            $(
-                #[sea_orm(string_value = $value)]
-                #[serde(rename = $value)]
-                $variant,
-            )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used in URLs, the database and the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $value),+ }
-            }
-
-            /// The name shown to people.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($value => Ok($name::$variant),)+
-                    _ => Err(format!(
-                        "must be one of: {}",
-                        [$($value),+].join(", ")
-                    )),
-                }
-            }
-        }
-    };
-}
-
-vocabulary!(
-    /// Where a data product sits in the mesh (Dehghani's three archetypes).
-    ProductKind {
-        SourceAligned = "source-aligned" / "Source-aligned",
-        Aggregate = "aggregate" / "Aggregate",
-        ConsumerAligned = "consumer-aligned" / "Consumer-aligned",
-    }
-);
-
-vocabulary!(
-    /// Lifecycle of a data product.
-    ProductStatus {
-        Draft = "draft" / "Draft",
-        Published = "published" / "Published",
-        Deprecated = "deprecated" / "Deprecated",
-        Retired = "retired" / "Retired",
-    }
-);
-
-vocabulary!(
-    /// What an output port serves.
-    PortKind {
-        Table = "table" / "Table",
-        View = "view" / "View",
-        Topic = "topic" / "Topic",
-        File = "file" / "File",
-        Api = "api" / "API",
-    }
-);
-
-vocabulary!(
-    /// How access requests to an output port are decided.
-    ApprovalMode {
-        Manual = "manual" / "Manual approval",
-        Auto = "auto" / "Automatic approval",
-    }
-);
-
-vocabulary!(
-    /// A member's role in a team.
-    TeamRole {
-        Owner = "owner" / "Owner",
-        Member = "member" / "Member",
-    }
-);
-
-impl ProductStatus {
-    /// Listed in the marketplace by default (drafts belong to their team, retired products are hidden).
-    pub fn listed_by_default(self) -> bool {
-        matches!(self, ProductStatus::Published | ProductStatus::Deprecated)
-    }
-}
+//!
+//! They are defined in the `vocabulary` crate, which the browser build of the UI uses too; this module is where the
+//! rest of `mesh` finds them, with their database mapping switched on.
+pub use vocabulary::*;
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::ActiveEnum;
+
     use super::*;
 
     #[test]
@@ -131,44 +30,35 @@ mod tests {
             [&ProductStatus::Published, &ProductStatus::Deprecated]
         );
     }
+
+    /// The database value, the JSON value and `as_str` are one name, so a row, an API answer and a page agree.
+    fn same_name_everywhere<T>(all: &[T])
+    where
+        T: ActiveEnum<Value = String> + serde::Serialize + Copy + std::fmt::Display,
+    {
+        for v in all {
+            let json = serde_json::to_value(v).unwrap();
+            assert_eq!(json.as_str(), Some(v.to_string().as_str()));
+            assert_eq!(v.to_value(), v.to_string());
+        }
+    }
+
+    #[test]
+    fn database_json_and_display_names_are_the_same() {
+        same_name_everywhere(ProductKind::ALL);
+        same_name_everywhere(ProductStatus::ALL);
+        same_name_everywhere(PortKind::ALL);
+        same_name_everywhere(ApprovalMode::ALL);
+        same_name_everywhere(TeamRole::ALL);
+        same_name_everywhere(SubscriptionStatus::ALL);
+        same_name_everywhere(Severity::ALL);
+        same_name_everywhere(Outcome::ALL);
+        same_name_everywhere(WaiverStatus::ALL);
+        same_name_everywhere(ChangeLevel::ALL);
+        same_name_everywhere(Bump::ALL);
+        same_name_everywhere(ImportOutcome::ALL);
+        same_name_everywhere(Compliance::ALL);
+        same_name_everywhere(TokenState::ALL);
+        assert_eq!(Outcome::NotApplicable.to_value(), "not_applicable");
+    }
 }
-
-vocabulary!(
-    /// Where an access agreement stands.
-    SubscriptionStatus {
-        Requested = "requested" / "Requested",
-        Approved = "approved" / "Active",
-        Rejected = "rejected" / "Rejected",
-        Cancelled = "cancelled" / "Cancelled",
-        Revoked = "revoked" / "Revoked",
-        Expired = "expired" / "Expired",
-    }
-);
-
-vocabulary!(
-    /// How much a failed policy matters.
-    Severity {
-        Blocker = "blocker" / "Blocker",
-        Major = "major" / "Major",
-        Minor = "minor" / "Minor",
-    }
-);
-
-vocabulary!(
-    /// The result of a product against a policy.
-    Outcome {
-        Pass = "pass" / "Pass",
-        Fail = "fail" / "Fail",
-        Waived = "waived" / "Waived",
-        NotApplicable = "not_applicable" / "Not applicable",
-    }
-);
-
-vocabulary!(
-    /// A waiver request's state.
-    WaiverStatus {
-        Requested = "requested" / "Requested",
-        Approved = "approved" / "Approved",
-        Denied = "denied" / "Denied",
-    }
-);
