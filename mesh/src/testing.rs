@@ -1,11 +1,45 @@
-//! Fresh, migrated databases for tests: a SQLite file always, and a PostgreSQL database of its own when
-//! `TEST_DATABASE_URL` is set. Each is removed when its guard is dropped.
+//! What the tests of `mesh` and of the server share: fresh, migrated databases (a SQLite file always, and a
+//! PostgreSQL database of its own when `TEST_DATABASE_URL` is set; each removed when its guard is dropped), the
+//! people of the demo mesh they act as ([`people`]), and the [`viewer`] of one of them. HTTP-level helpers (signed-in
+//! clients, API tokens) live with the server's tests, in `server/tests/common/`.
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
+use crate::access::Viewer;
 use crate::db::{self, PoolSettings};
+
+/// The people of the demo mesh (`seed/demo.yaml`) the tests act as, each with what makes them useful to a test;
+/// `people_are_who_the_tests_think` checks it against the seed.
+pub mod people {
+    /// Ana Ortega: a consumer, member of CX Insights (the team of the draft Churn Risk Scores); owns no team and
+    /// is neither admin nor steward.
+    pub const ANA: &str = "ana.ortega@northwind.example";
+    /// Daniel Okafor: owns Marketing Analytics, the team that owns the Marketing domain.
+    pub const DAN: &str = "dan.okafor@northwind.example";
+    /// Isabel Costa: owns CX Insights.
+    pub const ISABEL: &str = "isabel.costa@northwind.example";
+    /// Lena Fischer: member of Marketing Analytics (not its owner).
+    pub const LENA: &str = "lena.fischer@northwind.example";
+    /// Marcus Bell: owns Sales Operations, which produces Customer Orders (its `api` port is approved by hand).
+    pub const MARCUS: &str = "marcus.bell@northwind.example";
+    /// Sofia Lind: data steward.
+    pub const SOFIA: &str = "sofia.lind@northwind.example";
+    /// Priya Raman: platform admin.
+    pub const PRIYA: &str = "priya.raman@northwind.example";
+}
+
+/// The viewer a seeded person signs in as (their teams and roles), for calling `mesh` as them; panics, naming
+/// them, when they are not in the database.
+pub async fn viewer(db: &impl ConnectionTrait, email: &str) -> Viewer {
+    let user = crate::access::identity::find_by_email(db, email)
+        .await
+        .unwrap_or_else(|e| panic!("no seeded user {email}: {e}"));
+    crate::access::viewer_for(db, &user)
+        .await
+        .unwrap_or_else(|e| panic!("the viewer of {email}: {e}"))
+}
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -228,7 +262,57 @@ impl Drop for TestDb {
 
 #[cfg(test)]
 mod tests {
+    use super::people::*;
     use super::with_database;
+
+    #[test]
+    fn people_are_who_the_tests_think() {
+        let seed = crate::demo::seed::demo().expect("the demo seed parses");
+        let user = |email: &str| {
+            seed.users
+                .iter()
+                .find(|u| u.email == email)
+                .unwrap_or_else(|| panic!("{email} is not seeded"))
+        };
+        let team = |slug: &str| {
+            seed.teams
+                .iter()
+                .find(|t| t.slug == slug)
+                .unwrap_or_else(|| panic!("no team {slug}"))
+        };
+        let owned = |email: &str| {
+            seed.teams
+                .iter()
+                .filter(|t| t.owners.iter().any(|o| o == email))
+                .count()
+        };
+        assert!(user(PRIYA).admin && !user(PRIYA).steward);
+        assert!(user(SOFIA).steward && !user(SOFIA).admin);
+        for email in [ANA, DAN, ISABEL, LENA, MARCUS] {
+            assert!(!user(email).admin && !user(email).steward, "{email}");
+        }
+        assert!(team("cx-insights").members.iter().any(|m| m == ANA));
+        assert_eq!(owned(ANA), 0, "Ana owns no team");
+        assert!(team("marketing-analytics").owners.iter().any(|o| o == DAN));
+        let marketing = seed
+            .domains
+            .iter()
+            .find(|d| d.slug == "marketing")
+            .expect("Marketing");
+        assert_eq!(marketing.owner_team.as_deref(), Some("marketing-analytics"));
+        assert!(team("cx-insights").owners.iter().any(|o| o == ISABEL));
+        assert!(team("marketing-analytics")
+            .members
+            .iter()
+            .any(|m| m == LENA));
+        assert!(team("sales-ops").owners.iter().any(|o| o == MARCUS));
+        let draft = seed
+            .products
+            .iter()
+            .find(|p| p.slug == "churn-risk-scores")
+            .expect("Churn Risk Scores");
+        assert_eq!(draft.owner, "cx-insights");
+    }
 
     #[test]
     fn swaps_the_database_name() {

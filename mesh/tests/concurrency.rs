@@ -2,29 +2,19 @@
 //! time, so these pass there by construction; on PostgreSQL (TEST_DATABASE_URL) the writers really overlap.
 use std::collections::BTreeMap;
 
-use mesh::access::{viewer_for, Scope, Viewer};
+use mesh::access::{Scope, Viewer};
 use mesh::catalog::products::{self, NewProduct};
 use mesh::entity::prelude::*;
 use mesh::governance::{evaluate, results};
 use mesh::kinds::SubscriptionStatus as S;
 use mesh::subscriptions::{self, NewRequest};
-use mesh::testing::databases;
+use mesh::testing::people::{ANA, DAN, MARCUS};
+use mesh::testing::{databases, viewer};
 use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use tokio::task::JoinSet;
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const ANA: &str = "ana.ortega@northwind.example"; // CX Insights member
-const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner
-const MARCUS: &str = "marcus.bell@northwind.example"; // pushes results for Sales
 
 /// Runs `n` copies of `task` at once and returns their outcomes in the order of their numbers.
 async fn at_once<T, F, Fut>(n: usize, task: F) -> Vec<T>
@@ -432,7 +422,7 @@ async fn a_transaction_aborted_to_break_a_deadlock_runs_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_policies_with_one_new_key_in_one_scope_at_once_give_one_policy() {
     use mesh::governance::policies::{self, PolicyInput};
-    const STEWARD: &str = "sofia.lind@northwind.example";
+    use mesh::testing::people::SOFIA as STEWARD;
     for t in databases().await {
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();

@@ -1,23 +1,13 @@
 //! Governance on a real database: scoping, triggers, waivers, results from pipelines. SQLite and PostgreSQL.
 use chrono::{Duration, Utc};
-use mesh::access::{viewer_for, Viewer};
+use mesh::access::Viewer;
 use mesh::entity::prelude::*;
 use mesh::governance::{self, dashboard, policies::PolicyInput, results, waivers};
 use mesh::kinds::{Outcome, WaiverStatus};
-use mesh::testing::databases;
+use mesh::testing::people::{ANA, DAN, SOFIA as STEWARD};
+use mesh::testing::{databases, viewer};
 use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const STEWARD: &str = "sofia.lind@northwind.example";
-const DAN: &str = "dan.okafor@northwind.example"; // owns Marketing Analytics and the Marketing domain
-const ANA: &str = "ana.ortega@northwind.example";
 
 async fn outcome(db: &DatabaseConnection, product: &str, key: &str) -> Option<Outcome> {
     let (d, p) = product.split_once('/').unwrap();

@@ -8,10 +8,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use mesh::access::{viewer_for, Scope, Viewer};
+use mesh::access::{Scope, Viewer};
 use mesh::governance::results::{self, DataContractCliRun, MeasurementInput, QualityRunInput};
 use mesh::search::{SearchRequest, Searcher, Sort};
-use mesh::testing::{databases, fingerprint, TestDb};
+use mesh::testing::people::{DAN, MARCUS};
+use mesh::testing::{databases, fingerprint, viewer, TestDb};
 use mesh::{catalog::contracts, catalog::listing as catalog, Error};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -83,9 +84,6 @@ fn measured<T>(f: impl FnOnce() -> T) -> (T, Duration, usize) {
 // ---------------------------------------------------------------------------------------------------------
 // Set-up shared by the properties.
 
-const DAN: &str = "dan.okafor@northwind.example"; // owns Marketing Analytics
-const MARCUS: &str = "marcus.bell@northwind.example"; // Sales, pushes results for customer-orders
-
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -107,13 +105,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
 }
 
 async fn seeded() -> Vec<TestDb> {

@@ -1,23 +1,14 @@
 //! Producing data products: create, edit, ports, contracts (import/export), publish with breaking-change
 //! detection, deprecate, retire; and refusals that change nothing. On SQLite and PostgreSQL.
-use mesh::access::{viewer_for, Viewer};
+use mesh::access::Viewer;
 use mesh::catalog::contracts::{self, Outcome};
 use mesh::catalog::products::{self, NewPort, NewProduct, ProductEdit};
 use mesh::entity::prelude::*;
 use mesh::kinds::ProductStatus;
-use mesh::testing::{databases, fingerprint};
+use mesh::testing::people::{ANA, DAN};
+use mesh::testing::{databases, fingerprint, viewer};
 use mesh::{catalog::listing as catalog, catalog::versions, Error};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const DAN: &str = "dan.okafor@northwind.example"; // owns Marketing Analytics
-const ANA: &str = "ana.ortega@northwind.example"; // member of CX Insights
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 fn new_product(name: &str) -> NewProduct {
     NewProduct {

@@ -1,16 +1,9 @@
 //! Marketplace search on a real database (SQLite FTS5 and PostgreSQL tsvector): ranking, facets, pagination,
 //! visibility, odd input, and that a change is found at once.
-use mesh::access::{viewer_for, Viewer};
+use mesh::access::Viewer;
 use mesh::search::{SearchRequest, SearchResults, Searcher};
-use mesh::testing::databases;
+use mesh::testing::{databases, viewer};
 use sea_orm::DatabaseConnection;
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
 
 async fn search(db: &DatabaseConnection, s: &Searcher, v: &Viewer, query: &str) -> SearchResults {
     s.search(db, v, &SearchRequest::from_query(query))

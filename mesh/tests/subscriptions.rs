@@ -1,26 +1,15 @@
 //! Subscriptions end to end in the mesh: requests, decisions, concurrency, expiry, notifications, webhooks,
 //! lineage. On SQLite and PostgreSQL.
 use chrono::{Duration, Utc};
-use mesh::access::{viewer_for, Viewer};
+use mesh::access::Viewer;
 use mesh::activity::webhooks::TargetRules;
 use mesh::entity::prelude::*;
 use mesh::kinds::SubscriptionStatus as S;
 use mesh::subscriptions::{self, NewRequest};
-use mesh::testing::{databases, fingerprint};
+use mesh::testing::people::{ANA, DAN, ISABEL, LENA};
+use mesh::testing::{databases, fingerprint, viewer};
 use mesh::{catalog::listing as catalog, Error};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const ANA: &str = "ana.ortega@northwind.example"; // CX Insights member
-const ISABEL: &str = "isabel.costa@northwind.example"; // CX Insights owner
-const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner
-const LENA: &str = "lena.fischer@northwind.example"; // Marketing Analytics member
 
 async fn port(
     db: &DatabaseConnection,

@@ -1,24 +1,14 @@
 //! One visibility rule for every list of products: another team's draft is never named, not in lineage, not
 //! as a replacement, not in subscription lists; and links people follow are web or email addresses only.
 //! On SQLite and PostgreSQL.
-use mesh::access::{viewer_for, Viewer};
+use mesh::access::Viewer;
 use mesh::catalog::contracts::{self, TermsForm};
 use mesh::entity::prelude::*;
 use mesh::kinds::ProductStatus;
-use mesh::testing::{databases, fingerprint};
+use mesh::testing::people::{ANA, DAN, MARCUS};
+use mesh::testing::{databases, fingerprint, viewer};
 use mesh::{catalog::listing as catalog, catalog::products, subscriptions, Error};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const ANA: &str = "ana.ortega@northwind.example"; // CX Insights member: the team of the draft
-const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner: another team
-const MARCUS: &str = "marcus.bell@northwind.example"; // Sales Operations owner: produces Customer Orders
 
 /// Customer Orders (published, Sales Operations) feeds Churn Risk Scores, a draft of CX Insights, through an
 /// approved subscription: the demo mesh has exactly the edge the review found.

@@ -1,18 +1,9 @@
 //! Registering webhooks: where they may point (https in production, no internal addresses unless allowed), on
 //! SQLite and PostgreSQL.
-use mesh::access::{viewer_for, Viewer};
 use mesh::activity::webhooks::{self, TargetRules};
-use mesh::testing::databases;
+use mesh::testing::people::DAN;
+use mesh::testing::{databases, viewer};
 use mesh::{DatabaseConnection, Error, FieldError};
-
-const DAN: &str = "dan.okafor@northwind.example"; // Marketing Analytics owner
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
 
 async fn url_error(db: &DatabaseConnection, rules: TargetRules, url: &str) -> Option<String> {
     let dan = viewer(db, DAN).await;
