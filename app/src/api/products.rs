@@ -73,57 +73,44 @@ pub async fn get_product_versions(
         .collect())
 }
 
-/// What the edit page shows; only for members of the owning team.
+/// What the edit page shows; only for members of the owning team (the rule and the read live in mesh).
 #[server(prefix = "/api", endpoint = "get_edit_context")]
 pub async fn get_edit_context(domain: String, product: String) -> Result<EditContext, AppError> {
     let ctx = ssr::app_context()?;
-    let viewer = ssr::viewer();
-    let id = ssr::product_id(&domain, &product).await?;
-    let p = mesh::catalog::contracts::product_for_change(&ctx.db, &viewer, id).await?;
-    let ports = mesh::catalog::views::ports(&ctx.db, &viewer, &domain, &product).await?;
-    let tags = mesh::catalog::tags::of_product(&ctx.db, id).await?;
-    let contract = mesh::catalog::contracts::find(&ctx.db, id, None).await.ok();
-    let typed = contract
-        .as_ref()
-        .and_then(|c| mesh::standards::odcs::Contract::from_document(&c.document).ok())
-        .unwrap_or_default();
-    let proposal = mesh::catalog::versions::propose(&ctx.db, &p).await?;
-    let description = typed.description.clone().unwrap_or_default();
+    let e = mesh::catalog::views::edit_context(&ctx.db, &ssr::viewer(), &domain, &product).await?;
     Ok(EditContext {
-        id,
-        domain_slug: domain,
-        slug: p.slug.clone(),
-        name: p.name.clone(),
-        summary: p.summary.clone(),
-        description: p.description.clone(),
-        kind: p.kind.as_str().into(),
-        status: p.status.as_str().into(),
-        tags: tags.join(", "),
-        ports: ports.into_iter().map(Into::into).collect(),
-        contract_yaml: contract
-            .map(|c| mesh::standards::odcs::to_yaml(&c.document))
-            .unwrap_or_default(),
-        purpose: description.purpose.unwrap_or_default(),
-        usage: description.usage.unwrap_or_default(),
-        limitations: description.limitations.unwrap_or_default(),
-        sla: typed
-            .sla_properties
-            .iter()
+        id: e.id,
+        domain_slug: e.domain_slug,
+        slug: e.slug,
+        name: e.name,
+        summary: e.summary,
+        description: e.description,
+        kind: e.kind.as_str().into(),
+        status: e.status.as_str().into(),
+        tags: e.tags.join(", "),
+        ports: e.ports.into_iter().map(Into::into).collect(),
+        contract_yaml: e.contract_yaml,
+        purpose: e.purpose,
+        usage: e.usage,
+        limitations: e.limitations,
+        sla: e
+            .sla
+            .into_iter()
             .map(|s| SlaRow {
-                property: s.property.clone(),
-                value: mesh::standards::odcs::model::value_text(&s.value),
-                unit: s.unit.clone().unwrap_or_default(),
+                property: s.property,
+                value: s.value,
+                unit: s.unit,
             })
             .collect(),
-        support: typed
-            .support()
-            .iter()
+        support: e
+            .support
+            .into_iter()
             .map(|s| SupportRow {
-                channel: s.channel.clone(),
-                url: s.url.clone().unwrap_or_default(),
+                channel: s.channel,
+                url: s.url,
             })
             .collect(),
-        proposal: proposal.into(),
+        proposal: e.proposal.into(),
     })
 }
 

@@ -1,0 +1,96 @@
+//! The read models pages and the API share: what the edit page needs. Each is one mesh function that decides
+//! who sees what, so a page and the API cannot disagree. On SQLite and PostgreSQL.
+use mesh::access::{viewer_for, Viewer};
+use mesh::catalog::views;
+use mesh::testing::databases;
+use mesh::Error;
+use sea_orm::DatabaseConnection;
+
+async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
+    let user = mesh::access::identity::find_by_email(db, email)
+        .await
+        .unwrap();
+    viewer_for(db, &user).await.unwrap()
+}
+
+const DAN: &str = "dan.okafor@northwind.example"; // owns Marketing Analytics: Campaign Performance
+const ANA: &str = "ana.ortega@northwind.example"; // member of CX Insights: the draft Churn Risk Scores
+
+#[tokio::test]
+async fn the_edit_context_is_for_the_owning_team_only() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::demo::seed::seed_demo(db).await.unwrap();
+        let dan = viewer(db, DAN).await;
+        let e = views::edit_context(db, &dan, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        assert_eq!(
+            (e.domain_slug.as_str(), e.slug.as_str()),
+            ("marketing", "campaign-performance"),
+            "{}",
+            t.label
+        );
+        assert_eq!(e.tags, ["attribution", "campaigns", "daily", "kpi"]);
+        assert!(e
+            .contract_yaml
+            .contains("id: marketing-campaign-performance"));
+        assert_eq!(
+            e.usage, "Weekly performance reviews, media budget accruals.",
+            "the terms come from the contract document"
+        );
+        let ports = views::ports(db, &dan, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        assert_eq!(e.ports, ports, "the same ports as the ports tab");
+        assert_eq!(e.proposal.current_version, "2.3.0");
+
+        let refused = |r: Result<views::EditContext, Error>| r.unwrap_err();
+        assert!(
+            matches!(
+                refused(
+                    views::edit_context(
+                        db,
+                        &viewer(db, ANA).await,
+                        "marketing",
+                        "campaign-performance"
+                    )
+                    .await
+                ),
+                Error::Forbidden(_)
+            ),
+            "a member of another team may see the product but not edit it ({})",
+            t.label
+        );
+        assert!(matches!(
+            refused(
+                views::edit_context(
+                    db,
+                    &Viewer::anonymous(),
+                    "marketing",
+                    "campaign-performance"
+                )
+                .await
+            ),
+            Error::Unauthorized(_)
+        ));
+        assert!(
+            matches!(
+                refused(
+                    views::edit_context(db, &dan, "customer-service", "churn-risk-scores").await
+                ),
+                Error::NotFound(_)
+            ),
+            "another team's draft does not exist for them"
+        );
+        let ana = views::edit_context(
+            db,
+            &viewer(db, ANA).await,
+            "customer-service",
+            "churn-risk-scores",
+        )
+        .await
+        .unwrap();
+        assert_eq!(ana.status, mesh::kinds::ProductStatus::Draft);
+    }
+}
