@@ -1,9 +1,10 @@
-//! The read models pages and the API share: what the edit page needs. Each is one mesh function that decides
-//! who sees what, so a page and the API cannot disagree. On SQLite and PostgreSQL.
+//! The read models pages and the API share: what the edit page needs and what the subscribe form offers.
+//! Each is one mesh function that decides who sees what, so a page and the API cannot disagree. On SQLite and
+//! PostgreSQL.
 use mesh::access::{viewer_for, Viewer};
-use mesh::catalog::views;
+use mesh::catalog::{listing, views};
 use mesh::testing::databases;
-use mesh::Error;
+use mesh::{subscriptions, Error};
 use sea_orm::DatabaseConnection;
 
 async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
@@ -92,5 +93,69 @@ async fn the_edit_context_is_for_the_owning_team_only() {
         .await
         .unwrap();
         assert_eq!(ana.status, mesh::kinds::ProductStatus::Draft);
+    }
+}
+
+#[tokio::test]
+async fn subscribe_options_offer_only_the_viewers_own_teams_and_products() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::demo::seed::seed_demo(db).await.unwrap();
+        let ana = viewer(db, ANA).await;
+        let o = subscriptions::subscribe_options(db, &ana, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        assert_eq!(o.product_name, "Campaign Performance", "{}", t.label);
+        let teams: Vec<(&str, &str)> = o
+            .teams
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str()))
+            .collect();
+        assert_eq!(teams, [("cx-insights", "CX Insights")]);
+        assert!(
+            o.products
+                .iter()
+                .any(|p| p.path == "customer-service/churn-risk-scores"),
+            "her team's draft may consume: {:?}",
+            o.products
+        );
+        let page = listing::product_page(db, &ana, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        assert_eq!(o.ports, page.ports, "every port of the product page");
+        assert_eq!(
+            o.usage,
+            "Weekly performance reviews, media budget accruals."
+        );
+        assert!(!o.limitations.is_empty());
+
+        let dan = viewer(db, DAN).await;
+        let o = subscriptions::subscribe_options(db, &dan, "customer-service", "support-tickets")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        assert!(o.teams.iter().all(|t| t.slug != "cx-insights"));
+        assert!(
+            o.products
+                .iter()
+                .all(|p| !p.path.ends_with("/churn-risk-scores")),
+            "another team's draft is never offered"
+        );
+        assert!(matches!(
+            subscriptions::subscribe_options(
+                db,
+                &Viewer::anonymous(),
+                "marketing",
+                "campaign-performance"
+            )
+            .await
+            .unwrap_err(),
+            Error::Unauthorized(_)
+        ));
+        assert!(matches!(
+            subscriptions::subscribe_options(db, &dan, "customer-service", "churn-risk-scores")
+                .await
+                .unwrap_err(),
+            Error::NotFound(_)
+        ));
     }
 }

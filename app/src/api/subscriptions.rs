@@ -6,47 +6,34 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{CreatedWebhook, Inbox, Lineage, SubscribeOptions, SubscriptionRow, Webhooks};
 
+/// The subscribe form's choices, read by mesh (signed-in viewers; the viewer's own teams only).
 #[server(prefix = "/api", endpoint = "get_subscribe_options")]
 pub async fn get_subscribe_options(
     domain: String,
     product: String,
 ) -> Result<SubscribeOptions, AppError> {
     let ctx = crate::ssr::app_context()?;
-    let viewer = crate::ssr::viewer();
-    viewer.require_user()?;
-    let page = mesh::catalog::listing::product_page(&ctx.db, &viewer, &domain, &product).await?;
-    let contract = mesh::catalog::views::contracts(&ctx.db, &viewer, &domain, &product).await?;
-    let (_, teams) = mesh::catalog::products::creation_options(&ctx.db, &viewer).await?;
-    let team_slugs: Vec<String> = teams.iter().map(|t| t.0.clone()).collect();
-    let mine = mesh::catalog::listing::products_of_teams(&ctx.db, &viewer, &team_slugs).await?;
+    let o =
+        mesh::subscriptions::subscribe_options(&ctx.db, &crate::ssr::viewer(), &domain, &product)
+            .await?;
     Ok(SubscribeOptions {
-        product_name: page.card.name,
-        ports: page
+        product_name: o.product_name,
+        ports: o
             .ports
             .into_iter()
             .map(|p| {
-                let id = p.id;
                 (
-                    id,
+                    p.id,
                     p.name,
                     p.kind.label().to_owned(),
                     p.approval_mode.label().to_owned(),
                 )
             })
             .collect(),
-        teams: teams
-            .into_iter()
-            .map(|(slug, name, _)| (slug, name))
-            .collect(),
-        products: mine,
-        usage: contract
-            .first()
-            .map(|c| c.usage.clone())
-            .unwrap_or_default(),
-        limitations: contract
-            .first()
-            .map(|c| c.limitations.clone())
-            .unwrap_or_default(),
+        teams: o.teams.into_iter().map(|t| (t.slug, t.name)).collect(),
+        products: o.products.into_iter().map(|p| (p.path, p.name)).collect(),
+        usage: o.usage,
+        limitations: o.limitations,
     })
 }
 

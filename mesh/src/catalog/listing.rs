@@ -288,22 +288,7 @@ pub async fn product_page(
         .ok_or_else(|| Error::not_found("data product"))?;
 
     let owners = team_people(db, owner_team_id, Some(TeamRole::Owner)).await?;
-    let ports = OutputPort::find()
-        .filter(output_port::Column::ProductId.eq(product_id))
-        .order_by_asc(output_port::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| PortView {
-            id: p.id,
-            slug: p.slug,
-            name: p.name,
-            description: p.description,
-            kind: p.kind,
-            location: p.location,
-            approval_mode: p.approval_mode,
-        })
-        .collect();
+    let ports = port_views(db, product_id).await?;
     let replacement = match replacement_id {
         Some(id) => product_ref(db, viewer, id).await?,
         None => None,
@@ -319,6 +304,29 @@ pub async fn product_page(
         created_at,
         published_at,
     })
+}
+
+/// The ports of a product already found visible, by name.
+pub(crate) async fn port_views(
+    db: &impl ConnectionTrait,
+    product_id: i64,
+) -> Result<Vec<PortView>> {
+    Ok(OutputPort::find()
+        .filter(output_port::Column::ProductId.eq(product_id))
+        .order_by_asc(output_port::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| PortView {
+            id: p.id,
+            slug: p.slug,
+            name: p.name,
+            description: p.description,
+            kind: p.kind,
+            location: p.location,
+            approval_mode: p.approval_mode,
+        })
+        .collect())
 }
 
 /// A link to another product, if the viewer may see it (a draft of another team is not named).
