@@ -1,21 +1,12 @@
-//! The read models pages and the API share: what the edit page needs and what the subscribe form offers.
-//! Each is one mesh function that decides who sees what, so a page and the API cannot disagree. On SQLite and
-//! PostgreSQL.
-use mesh::access::{viewer_for, Viewer};
+//! The read models pages and the API share: what the edit page needs, what the subscribe form offers and the
+//! API's product resource. Each is one mesh function that decides who sees what, so a page and the API cannot
+//! disagree. On SQLite and PostgreSQL.
+use mesh::access::Viewer;
 use mesh::catalog::{listing, views};
-use mesh::testing::databases;
+// DAN owns Campaign Performance; ANA's team owns the draft Churn Risk Scores.
+use mesh::testing::people::{ANA, DAN};
+use mesh::testing::{databases, viewer};
 use mesh::{subscriptions, Error};
-use sea_orm::DatabaseConnection;
-
-async fn viewer(db: &DatabaseConnection, email: &str) -> Viewer {
-    let user = mesh::access::identity::find_by_email(db, email)
-        .await
-        .unwrap();
-    viewer_for(db, &user).await.unwrap()
-}
-
-const DAN: &str = "dan.okafor@northwind.example"; // owns Marketing Analytics: Campaign Performance
-const ANA: &str = "ana.ortega@northwind.example"; // member of CX Insights: the draft Churn Risk Scores
 
 #[tokio::test]
 async fn the_edit_context_is_for_the_owning_team_only() {
@@ -157,5 +148,49 @@ async fn subscribe_options_offer_only_the_viewers_own_teams_and_products() {
                 .unwrap_err(),
             Error::NotFound(_)
         ));
+    }
+}
+
+#[tokio::test]
+async fn the_product_resource_holds_the_markdown_source_and_each_ports_contract() {
+    for t in databases().await {
+        let db = &t.db;
+        mesh::demo::seed::seed_demo(db).await.unwrap();
+        let anyone = Viewer::anonymous();
+        let d = listing::product_detail(db, &anyone, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        let found = listing::find_product(db, &anyone, "marketing", "campaign-performance")
+            .await
+            .unwrap();
+        assert_eq!(d.description, found.description, "{}", t.label);
+        assert_eq!(
+            (d.has_pii, d.sla_availability),
+            (found.has_pii, found.sla_availability)
+        );
+        assert_eq!(d.card.slug, "campaign-performance");
+        assert!(d.owners.iter().any(|p| p.email == DAN));
+        assert_eq!(
+            d.ports,
+            views::ports(db, &anyone, "marketing", "campaign-performance")
+                .await
+                .unwrap()
+        );
+        assert!(d.ports.iter().any(|p| p.contract.is_some()));
+        assert!(matches!(
+            listing::product_detail(db, &anyone, "customer-service", "churn-risk-scores")
+                .await
+                .unwrap_err(),
+            Error::NotFound(_)
+        ));
+        let own = listing::product_detail(
+            db,
+            &viewer(db, ANA).await,
+            "customer-service",
+            "churn-risk-scores",
+        )
+        .await
+        .unwrap();
+        assert_eq!(own.card.status, mesh::kinds::ProductStatus::Draft);
     }
 }

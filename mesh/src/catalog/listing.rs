@@ -1,4 +1,4 @@
-//! Read models of the marketplace: product cards, the product page, domain tiles.
+//! Read models of the marketplace: product cards, the product page, the API's product resource, domain tiles.
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -68,6 +68,23 @@ pub struct ProductPage {
     pub ports: Vec<PortView>,
     pub sunset_date: Option<NaiveDate>,
     pub replacement: Option<ProductRef>,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A product as the API's product resource holds it: the page's facts, with the Markdown source instead of
+/// rendered HTML, each port with the contract it serves, and the flags derived from the contracts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProductDetail {
+    pub card: ProductCard,
+    /// Markdown source of the docs.
+    pub description: String,
+    pub owners: Vec<Person>,
+    pub ports: Vec<crate::catalog::views::PortRow>,
+    pub sunset_date: Option<NaiveDate>,
+    pub replacement: Option<ProductRef>,
+    pub has_pii: bool,
+    pub sla_availability: Option<f64>,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
 }
@@ -301,6 +318,46 @@ pub async fn product_page(
         ports,
         sunset_date,
         replacement,
+        created_at,
+        published_at,
+    })
+}
+
+/// The product resource of `domain/product` as the viewer may see it (not found otherwise).
+pub async fn product_detail(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    domain_slug: &str,
+    product_slug: &str,
+) -> Result<ProductDetail> {
+    let product = find_product(db, viewer, domain_slug, product_slug).await?;
+    let ports = crate::catalog::views::port_rows(db, product.id).await?;
+    let owners = team_people(db, product.owner_team_id, Some(TeamRole::Owner)).await?;
+    let replacement = match product.replacement_id {
+        Some(id) => product_ref(db, viewer, id).await?,
+        None => None,
+    };
+    let (description, sunset_date, has_pii, sla_availability, created_at, published_at) = (
+        product.description.clone(),
+        product.sunset_date,
+        product.has_pii,
+        product.sla_availability,
+        product.created_at,
+        product.published_at,
+    );
+    let card = cards(db, vec![product])
+        .await?
+        .pop()
+        .ok_or_else(|| Error::not_found("data product"))?;
+    Ok(ProductDetail {
+        card,
+        description,
+        owners,
+        ports,
+        sunset_date,
+        replacement,
+        has_pii,
+        sla_availability,
         created_at,
         published_at,
     })

@@ -106,14 +106,11 @@ async fn detail(
     domain: &str,
     product: &str,
 ) -> ApiResult<ProductDetail> {
-    let db = &state.ctx.db;
-    let page = mesh::catalog::listing::product_page(db, viewer, domain, product).await?;
-    let model = mesh::catalog::listing::find_product(db, viewer, domain, product).await?;
-    let ports = mesh::catalog::views::ports(db, viewer, domain, product).await?;
+    let d = mesh::catalog::listing::product_detail(&state.ctx.db, viewer, domain, product).await?;
     Ok(ProductDetail {
-        summary: page.card.into(),
-        description: model.description,
-        owners: page
+        summary: d.card.into(),
+        description: d.description,
+        owners: d
             .owners
             .into_iter()
             .map(|p| Person {
@@ -121,15 +118,15 @@ async fn detail(
                 email: p.email,
             })
             .collect(),
-        ports: ports.into_iter().map(Into::into).collect(),
-        sunset_date: page.sunset_date,
-        replacement: page
+        ports: d.ports.into_iter().map(Into::into).collect(),
+        sunset_date: d.sunset_date,
+        replacement: d
             .replacement
             .map(|r| format!("{}/{}", r.domain_slug, r.slug)),
-        has_pii: model.has_pii,
-        sla_availability: model.sla_availability,
-        created_at: page.created_at,
-        published_at: page.published_at,
+        has_pii: d.has_pii,
+        sla_availability: d.sla_availability,
+        created_at: d.created_at,
+        published_at: d.published_at,
     })
 }
 
