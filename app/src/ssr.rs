@@ -82,10 +82,8 @@ pub struct SiteInfo {
 }
 
 pub fn app_context() -> Result<AppContext, AppError> {
-    use_context::<AppContext>().ok_or_else(|| {
-        tracing::error!("AppContext missing from Leptos context");
-        AppError::Internal
-    })
+    use_context::<AppContext>()
+        .ok_or_else(|| AppError::internal("AppContext missing from Leptos context"))
 }
 
 /// Who is asking. The server's session middleware puts a `Viewer` into the request's extensions; without one
@@ -94,37 +92,6 @@ pub fn viewer() -> Viewer {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
         .unwrap_or_default()
-}
-
-/// A server function call the framework could not run: bad arguments or an unreadable body are the caller's
-/// mistake (400, or 413 over the body limit) and say what is wrong; anything else is ours (500, logged).
-pub fn refused_call(err: leptos::server_fn::error::ServerFnErrorErr) -> AppError {
-    use leptos::server_fn::error::ServerFnErrorErr as E;
-    let app = match err {
-        E::Args(why) | E::Deserialization(why) if why.contains("length limit exceeded") => {
-            AppError::TooLarge
-        }
-        E::Args(why) => AppError::BadRequest(format!("the arguments could not be read: {why}")),
-        E::MissingArg(name) => AppError::BadRequest(format!("missing argument `{name}`")),
-        E::Deserialization(why) => {
-            AppError::BadRequest(format!("the body could not be read: {why}"))
-        }
-        other => {
-            tracing::error!(error = %other, "server function failed");
-            AppError::Internal
-        }
-    };
-    if let Ok(status) = http::StatusCode::from_u16(app.status()) {
-        set_status(status);
-    }
-    app
-}
-
-/// Sets the HTTP status of the current response (a page render or a server function call).
-pub fn set_status(status: http::StatusCode) {
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(status);
-    }
 }
 
 /// The Content-Security-Policy of a page: scripts only from us or with this response's nonce, wasm allowed; forms

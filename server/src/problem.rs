@@ -33,7 +33,10 @@ impl Problem {
     pub fn unavailable() -> Self {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            app::error::AppError::Unavailable.to_string(),
+            app::error::AppError::Unavailable {
+                cause: Default::default(),
+            }
+            .to_string(),
         )
     }
 }

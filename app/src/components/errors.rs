@@ -3,12 +3,16 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 
-/// A failed load, explained.
+/// A page's failed load, explained: the page is about what failed to load (its main resource), so rendered on
+/// the server this also gives the page that error's status (404, 403, 503 with `Retry-After`...) and reports
+/// an internal failure. Secondary loads a page can do without go through [`crate::error::optional`] instead.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::error::answer_page(&error);
     match error {
         AppError::NotFound(what) => view! { <NotFoundPanel what=what/> }.into_any(),
-        AppError::Unavailable => view! { <UnavailablePanel/> }.into_any(),
+        AppError::Unavailable { .. } => view! { <UnavailablePanel/> }.into_any(),
         other => view! {
             <div class="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800" role="alert">
                 <p class="font-medium">{other.to_string()}</p>
@@ -26,7 +30,7 @@ fn UnavailablePanel() -> impl IntoView {
         <div class="mx-auto max-w-xl py-16 text-center" role="alert" data-testid="unavailable">
             <p class="text-sm font-semibold text-amber-600">"503"</p>
             <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">"Temporarily unavailable"</h1>
-            <p class="mt-4 text-slate-600">{AppError::Unavailable.to_string()} "."</p>
+            <p class="mt-4 text-slate-600">{AppError::Unavailable { cause: Default::default() }.to_string()} "."</p>
             <a
                 href=""
                 class="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
@@ -59,7 +63,7 @@ fn NotFoundPanel(what: String) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(http::StatusCode::NOT_FOUND);
+    crate::error::answer_page(&AppError::NotFound("this page".into()));
     view! { <NotFoundPanel what="this page".to_string()/> }
 }
 

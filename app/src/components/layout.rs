@@ -93,7 +93,7 @@ fn Account() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let signed_in = matches!(me.await, Ok(Some(_)));
-                let n = if signed_in { unread.await.unwrap_or(0) } else { 0 };
+                let n = if signed_in { crate::error::optional(unread.await).unwrap_or(0) } else { 0 };
                 signed_in.then(|| view! { <Bell n/> })
             })}
         </Transition>

@@ -143,6 +143,37 @@ async fn unknown_pages_and_products_are_404() {
     }
 }
 
+/// A page's status is its main resource's: a side part that fails to load (here the quality tab's pipeline
+/// results, their table gone) is left out, and the page still answers 200 with what it is about, the declared
+/// rules. (When a failed server function set the response status, this page answered 500.)
+#[tokio::test]
+async fn a_failing_side_part_leaves_the_page_status_alone() {
+    use sea_orm::ConnectionTrait;
+    for app in apps().await {
+        let path = "/products/sales/customer-orders/quality";
+        let (status, html) = app.get_text(path).await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert!(
+            html.contains("data-rule"),
+            "{}: declared rules shown",
+            app.label()
+        );
+        app.db
+            .db
+            .execute_unprepared("ALTER TABLE quality_runs RENAME TO quality_runs_gone")
+            .await
+            .expect("rename");
+        let (status, html) = app.get_text(path).await;
+        assert_eq!(status, 200, "{}", app.label());
+        assert!(
+            html.contains("data-rule"),
+            "{}: declared rules still shown",
+            app.label()
+        );
+        assert!(!html.contains("went wrong"), "{}", app.label());
+    }
+}
+
 #[tokio::test]
 async fn html_is_compressed_when_the_client_accepts_it() {
     for app in apps().await {

@@ -15,7 +15,7 @@ pub fn OverviewTab() -> impl IntoView {
             {move || Suspend::new(async move {
                 // The product page shows a load error above the tabs, so here an error renders nothing.
                 let Ok(page) = page.await else { return ().into_any() };
-                let compliance = compliance.await.ok();
+                let compliance = crate::error::optional(compliance.await);
                 view! {
                     <div class="grid gap-8 lg:grid-cols-[1fr_18rem]">
                         <section aria-label="Documentation" class="min-w-0 rounded-xl border border-slate-200 bg-white p-6">

@@ -18,7 +18,7 @@ pub fn PortsTab() -> impl IntoView {
             {move || Suspend::new(async move {
                 // Both awaited here: a boundary created inside a resolved Suspend takes its id at a different
                 // moment on the server than in the browser.
-                let lineage = lineage.await.ok();
+                let lineage = crate::error::optional(lineage.await);
                 match data.await {
                     Err(error) => view! { <TabError error/> }.into_any(),
                     Ok(ports) => view! {

@@ -4,7 +4,7 @@ use super::product_key;
 use crate::api::governance::get_quality_results;
 use crate::api::products::get_product_quality;
 use crate::components::errors::TabError;
-use crate::model::QualityResults;
+use crate::model::{QualityCheckRow, QualityResults};
 
 /// Declared quality rules (results pushed by pipelines join them later).
 #[component]
@@ -15,10 +15,7 @@ pub fn QualityTab() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match results.await {
-                    Err(_) => ().into_any(),
-                    Ok(r) => view! { <Results r/> }.into_any(),
-                }
+                crate::error::optional(results.await).map(|r| view! { <Results r/> })
             })}
         </Suspense>
         <h2 class="mb-2 mt-8 font-semibold">"Declared rules"</h2>
@@ -122,7 +119,7 @@ fn Results(r: QualityResults) -> impl IntoView {
                         <span class="text-xs text-slate-500">" · " {run.source.clone()} " · " {run.observed_at.format("%e %b %Y %H:%M UTC").to_string()}</span>
                     </p>
                     <ul class="mt-2 space-y-1 text-xs">
-                        {run.checks.into_iter().map(|(name, result, field, details)| view! {
+                        {run.checks.into_iter().map(|QualityCheckRow { name, result, field, details }| view! {
                             <li>
                                 <span class=format!("rounded px-1 {}", badge(&result))>{result.clone()}</span>
                                 " " {name} {field.map(|f| view! { <code class="ml-1 text-slate-500">{f}</code> })}
