@@ -1,4 +1,5 @@
 //! RFC 9457 problem documents: every error of the HTTP API, and the middleware's refusals, answer with one.
+use app::error::AppError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,6 +15,10 @@ pub struct Problem {
     /// Field errors for 422, e.g. `{"field": "slug", "message": "must be lowercase"}`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<mesh::FieldError>,
+    /// The error this answers, when it came from one: an internal or unavailable one is reported (logged) by
+    /// [`report_incidents`] with the request's method and path, never sent.
+    #[serde(skip)]
+    pub incident: Option<AppError>,
 }
 
 impl Problem {
@@ -24,26 +29,41 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            incident: None,
         }
     }
 }
 
-impl Problem {
-    /// The database cannot be reached: 503 with Retry-After, the same words the pages use.
-    pub fn unavailable() -> Self {
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            app::error::AppError::Unavailable {
-                cause: Default::default(),
-            }
-            .to_string(),
-        )
+/// The API's view of an error is the pages' view ([`AppError`]: status and words), written as a problem
+/// document; the words for an API client come from [`AppError::detail`].
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Self {
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Problem {
+            errors: error
+                .fields()
+                .iter()
+                .map(|f| mesh::FieldError::new(&f.field, &f.message))
+                .collect(),
+            incident: Some(error.clone()),
+            ..Problem::new(status, error.detail())
+        }
+    }
+}
+
+/// A mesh error goes through the one mapping, [`AppError`]'s `From<mesh::Error>`, so `?` in a handler answers
+/// with the pages' status and words.
+impl From<mesh::Error> for Problem {
+    fn from(err: mesh::Error) -> Self {
+        AppError::from(err).into()
     }
 }
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let incident = self.incident.clone();
         let mut response = (status, Json(self)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -55,46 +75,30 @@ impl IntoResponse for Problem {
                 HeaderValue::from_static(app::error::RETRY_AFTER_SECONDS),
             );
         }
+        if let Some(incident) = incident {
+            response.extensions_mut().insert(Incident(incident));
+        }
         response
     }
 }
 
-/// The API's view of a mesh error: the right status, a readable detail, internal errors logged and hidden.
-impl From<mesh::Error> for Problem {
-    fn from(err: mesh::Error) -> Self {
-        match err {
-            mesh::Error::NotFound(what) => {
-                Problem::new(StatusCode::NOT_FOUND, format!("{what} not found"))
-            }
-            mesh::Error::Unauthorized(why) => Problem::new(StatusCode::UNAUTHORIZED, why),
-            mesh::Error::Forbidden(what) => {
-                Problem::new(StatusCode::FORBIDDEN, format!("you may not {what}"))
-            }
-            mesh::Error::Invalid(errors) => {
-                let detail = errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                Problem {
-                    errors,
-                    ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
-                }
-            }
-            mesh::Error::Conflict(what) => Problem::new(StatusCode::CONFLICT, what),
-            other if other.is_unavailable() => {
-                tracing::warn!(error = %other, "database unavailable");
-                Problem::unavailable()
-            }
-            other => {
-                tracing::error!(error = %other, "request failed");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "something went wrong on our side; it has been logged",
-                )
-            }
-        }
+/// The error a problem answer came from, handed to [`report_incidents`] in the response's extensions.
+#[derive(Clone)]
+struct Incident(AppError);
+
+/// Reports the error behind a problem answer (a REST handler's, or a middleware's such as the token check), saying
+/// which call failed: method and path. Only internal and unavailable errors are logged (see
+/// [`app::error::report`]).
+pub async fn report_incidents(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let call = format!("{} {}", request.method(), request.uri().path());
+    let response = next.run(request).await;
+    if let Some(Incident(error)) = response.extensions().get::<Incident>() {
+        app::error::report(error, &call);
     }
+    response
 }
 
 /// Turns the REST API's remaining plain-text refusals into problem documents: those axum answers before a handler

@@ -375,6 +375,7 @@ fn router(
             state.clone(),
             session::resolve_viewer,
         ))
+        .layer(axum::middleware::from_fn(crate::problem::report_incidents))
         .layer(axum::middleware::from_fn(
             crate::problem::unavailable_as_page,
         ))
