@@ -1,6 +1,5 @@
 //! A TCP proxy in front of PostgreSQL that a test controls, so the shared server is never stopped: shared by the
-//! http suite's outage test and the fault suite (each test target includes this file with `#[path]`).
-#![allow(dead_code)]
+//! http suite's outage test and the fault suite.
 use std::net::SocketAddr;
 use std::sync::Mutex;
 

@@ -18,15 +18,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-pub use crate::db_proxy::{authority, Proxy};
+pub use crate::common::db_proxy::{authority, Proxy};
+pub use crate::common::people::{ADMIN, CONSUMER, OWNER, SALES_OWNER};
+pub use mesh::access::Scope;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_agora");
-
-pub const CONSUMER: &str = "ana.ortega@northwind.example";
-pub const OWNER: &str = "dan.okafor@northwind.example";
-pub const ADMIN: &str = "priya.raman@northwind.example";
-/// Owner of Sales Operations (sales/customer-orders, whose `api` port is approved by hand).
-pub const SALES_OWNER: &str = "marcus.bell@northwind.example";
 
 /// The scenarios load the machine (2 cores) and print figures: one at a time, so no scenario's figures or
 /// bounds are disturbed by another running beside it.
@@ -84,8 +80,14 @@ pub fn prepare(db: &TestDb) {
     agora(&db.url, &["seed"]);
 }
 
-/// A new API token for `email` with `scopes` (e.g. `read,write,results`), made by `agora token create`.
-pub fn token(database_url: &str, email: &str, scopes: &str) -> String {
+/// The secret of a new API token of `email` with `scopes`, made by `agora token create` as an operator would,
+/// before any server runs (over HTTP, once one serves, it is [`crate::common::people::token`]).
+pub fn cli_token(database_url: &str, email: &str, scopes: &[Scope]) -> String {
+    let scopes = scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     let out = agora(
         database_url,
         &[
@@ -94,7 +96,7 @@ pub fn token(database_url: &str, email: &str, scopes: &str) -> String {
             "--user",
             email,
             "--scopes",
-            scopes,
+            &scopes,
             "--name",
             "fault suite",
         ],

@@ -156,8 +156,9 @@ async fn acknowledged_writes_survive_kill_9_whole_and_their_webhook_events_arriv
         let receiver = Receiver::start().await;
         let hook =
             register_webhook(&db, OWNER, "marketing-analytics", &receiver.url("/hook")).await;
-        let producer_token = token(&db.url, OWNER, "read,write,results");
-        let consumer_token = token(&db.url, CONSUMER, "read,write");
+        let producer_token =
+            cli_token(&db.url, OWNER, &[Scope::Read, Scope::Write, Scope::Results]);
+        let consumer_token = cli_token(&db.url, CONSUMER, &[Scope::Read, Scope::Write]);
         let mut server = Server::start(&db.url, &[]).await;
 
         let log = Arc::new(Log::default());

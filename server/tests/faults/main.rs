@@ -6,9 +6,9 @@
 //! `cargo test -p agora --test faults -- --nocapture`; the long mixed load of `make bench`:
 //! `AGORA_MIXED_SECONDS=600 AGORA_MIXED_READS=200 AGORA_MIXED_WRITES=20 cargo test --release -p agora --test faults
 //! mixed_load -- --nocapture`.
+#[path = "../common/mod.rs"]
+mod common;
 mod database_lost;
-#[path = "../common/db_proxy.rs"]
-mod db_proxy;
 mod helpers;
 mod kill;
 mod mixed_load;

@@ -344,8 +344,8 @@ async fn mixed_load_at_a_fixed_rate_has_no_errors_and_loses_no_write() {
         prepare(&db);
         let ports = free_ports(&db).await;
         let (consumer, admin) = (
-            token(&db.url, CONSUMER, "read,write"),
-            token(&db.url, ADMIN, "read,write,results"),
+            cli_token(&db.url, CONSUMER, &[Scope::Read, Scope::Write]),
+            cli_token(&db.url, ADMIN, &[Scope::Read, Scope::Write, Scope::Results]),
         );
         let server = Server::start(&db.url, &[]).await;
         let load = Arc::new(Load {

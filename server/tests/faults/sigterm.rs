@@ -96,7 +96,7 @@ async fn sigterm_under_load_answers_every_request_sent_before_it_and_exits_0_wit
     for db in databases().await {
         let label = db.label;
         prepare(&db);
-        let token = token(&db.url, OWNER, "read,write,results");
+        let token = cli_token(&db.url, OWNER, &[Scope::Read, Scope::Write, Scope::Results]);
         let grace = GRACE_SECONDS.to_string();
         let mut server = Server::start(&db.url, &[("AGORA_SHUTDOWN_GRACE_SECONDS", &grace)]).await;
         let signalled: Arc<Mutex<Option<Instant>>> = Arc::default();

@@ -68,10 +68,10 @@ async fn two_instances_on_one_postgresql_share_sessions_search_decisions_deliver
         &receiver.url("/hook/marketing-analytics"),
     )
     .await;
-    let consumer = token(&db.url, CONSUMER, "read,write");
-    let sales_owner = token(&db.url, SALES_OWNER, "read,write");
-    let owner = token(&db.url, OWNER, "read,write");
-    let admin = token(&db.url, ADMIN, "read,write");
+    let consumer = cli_token(&db.url, CONSUMER, &[Scope::Read, Scope::Write]);
+    let sales_owner = cli_token(&db.url, SALES_OWNER, &[Scope::Read, Scope::Write]);
+    let owner = cli_token(&db.url, OWNER, &[Scope::Read, Scope::Write]);
+    let admin = cli_token(&db.url, ADMIN, &[Scope::Read, Scope::Write]);
     let refresh = REFRESH_MS.to_string();
     let interval = JOB_INTERVAL_SECONDS.to_string();
     let env = [

@@ -1,10 +1,11 @@
 //! The API's bounds: pages of every list with totals and `Link` headers, `per_page` limits, anonymous reads limited
 //! per client IP (forwarding headers only from trusted proxies), naming patterns capped, and an OpenAPI document
 //! that lists what the server answers.
+use mesh::access::Scope;
 use mesh::testing::TestDb;
 use serde_json::Value;
 
-use crate::helpers::{apps, spawn_app_with, TestApp, OWNER, STEWARD};
+use crate::helpers::{apps, spawn_app_with, token, TestApp, OWNER, STEWARD};
 
 async fn get_json(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
     let response = app.get(path).await;
@@ -367,28 +368,10 @@ async fn the_openapi_document_lists_the_errors_and_pages() {
     }
 }
 
-async fn write_token(app: &TestApp) -> String {
-    let owner = app.client_as(OWNER).await;
-    let (status, body) = app
-        .call(
-            &owner,
-            "create_token",
-            &[
-                ("name", "ci"),
-                ("scope_read", "on"),
-                ("scope_write", "on"),
-                ("expires_in_days", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["secret"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_body_of_the_wrong_shape_is_a_400_problem() {
     for app in apps().await {
-        let token = write_token(&app).await;
+        let token = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         for body in [
             "[]",
             "\"approve\"",

@@ -1,18 +1,10 @@
 //! Governance over HTTP: results pipelines push and their validation, the dashboards, policies and waivers.
+use mesh::access::Scope;
 use serde_json::{json, Value};
 
-use crate::helpers::{apps, TestApp, CONSUMER, OWNER, STEWARD};
+use crate::helpers::{apps, token, TestApp, CONSUMER, OWNER, STEWARD};
 
 const CAMPAIGNS: &str = "/api/v1/products/marketing/campaign-performance";
-
-async fn token(app: &TestApp, email: &str, scopes: &[&str]) -> String {
-    let client = app.client_as(email).await;
-    let mut form = vec![("name", "pipeline"), ("expires_in_days", "7")];
-    form.extend(scopes.iter().map(|s| (*s, "on")));
-    let (status, body) = app.call(&client, "create_token", &form).await;
-    assert_eq!(status, 200, "{body}");
-    body["secret"].as_str().unwrap().to_owned()
-}
 
 async fn post(app: &TestApp, token: &str, path: &str, body: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
@@ -65,7 +57,7 @@ async fn pipeline_results_show_on_the_quality_tab_and_re_evaluate_the_product() 
             .await;
         assert_eq!(status, 200, "{}: {body}", app.label());
 
-        let pipeline = token(&app, OWNER, &["scope_results"]).await;
+        let pipeline = token(&app, OWNER, &[Scope::Results]).await;
         let run = r#"{"result": "failed", "runId": "r-42", "checks": [
             {"name": "row_count > 0", "result": "passed"},
             {"name": "email is not null", "result": "failed", "field": "campaigns.email", "details": "12 null values"}]}"#;
@@ -135,8 +127,8 @@ async fn pipeline_results_show_on_the_quality_tab_and_re_evaluate_the_product() 
 #[tokio::test]
 async fn malformed_results_are_refused_naming_the_field_and_change_nothing() {
     for app in apps().await {
-        let pipeline = token(&app, OWNER, &["scope_results"]).await;
-        let read_only = token(&app, OWNER, &["scope_read", "scope_write"]).await;
+        let pipeline = token(&app, OWNER, &[Scope::Results]).await;
+        let read_only = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         // Tokens record when they were last used; everything else must stay as it was.
         let fingerprint = || async {
             let mut all = mesh::testing::fingerprint(&app.db.db).await;
@@ -214,7 +206,7 @@ async fn malformed_results_are_refused_naming_the_field_and_change_nothing() {
 #[tokio::test]
 async fn datacontract_cli_publishes_its_test_run_with_an_api_key() {
     for app in apps().await {
-        let key = token(&app, OWNER, &["scope_results"]).await;
+        let key = token(&app, OWNER, &[Scope::Results]).await;
         // What `datacontract test --publish` sends (abridged; unknown keys are ignored).
         let run = json!({
             "runId": "6b3a", "id": "6b3a", "datacontractCliVersion": "0.10.30",

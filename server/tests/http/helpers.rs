@@ -5,6 +5,9 @@ use agora::startup::Application;
 use mesh::testing::{databases, TestDb};
 use tokio::sync::oneshot;
 
+pub use crate::common::people::{browser, token, ADMIN, CONSUMER, OWNER, STEWARD};
+use crate::common::people::{signed_in, Site, REQUEST_TIMEOUT};
+
 pub struct TestApp {
     pub address: String,
     /// `http://127.0.0.1:PORT` of the metrics listener, when `AGORA_METRICS_ADDR` is set.
@@ -12,6 +15,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     _stop: oneshot::Sender<()>,
+}
+
+impl Site for TestApp {
+    fn url(&self, path: &str) -> String {
+        TestApp::url(self, path)
+    }
 }
 
 impl TestApp {
@@ -46,19 +55,9 @@ impl TestApp {
         self.db.label
     }
 
-    /// A browser-like client (cookie jar, no redirects) signed in as a demo persona or seeded user.
+    /// A [`browser`] signed in as a demo persona or seeded user.
     pub async fn client_as(&self, email: &str) -> reqwest::Client {
-        let client = browser();
-        let response = client
-            .post(self.url("/auth/demo"))
-            .form(&[("email", email), ("return_to", "/")])
-            .send()
-            .await
-            .expect("demo sign-in");
-        assert_eq!(response.status(), 303, "demo sign-in as {email}");
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
-        assert_eq!(location, "/", "demo sign-in as {email} failed: {location}");
-        client
+        signed_in(self, email).await
     }
 
     /// Calls a server function with a form body, as a script would (JSON answer, no redirect).
@@ -81,32 +80,6 @@ impl TestApp {
         (status, value)
     }
 }
-
-/// No request of these tests takes more than a second or two; one that gets no answer fails the test that sent it
-/// (with its name) instead of holding the whole suite until CI gives up.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// A client that keeps cookies, does not follow redirects and says what a browser on our own pages says
-/// (`Sec-Fetch-Site: same-origin`; signed-in changes without it or an `Origin` are refused).
-pub fn browser() -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "sec-fetch-site",
-        reqwest::header::HeaderValue::from_static("same-origin"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .expect("client")
-}
-
-pub const CONSUMER: &str = "ana.ortega@northwind.example";
-pub const OWNER: &str = "dan.okafor@northwind.example";
-pub const STEWARD: &str = "sofia.lind@northwind.example";
-pub const ADMIN: &str = "priya.raman@northwind.example";
 
 /// Starts the app on a free port over `db`, with the demo mesh loaded.
 pub async fn spawn_app(db: TestDb) -> TestApp {

@@ -5,8 +5,8 @@ mod auth;
 mod authorization;
 mod backup;
 mod cli;
-#[path = "../common/db_proxy.rs"]
-mod db_proxy;
+#[path = "../common/mod.rs"]
+mod common;
 mod governance;
 mod health;
 mod helpers;

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use mesh::access::Scope;
 use mesh::entity::prelude::*;
 use mesh::testing::databases;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
-use crate::helpers::{browser, spawn_app, spawn_app_with, TestApp, CONSUMER, OWNER};
+use crate::helpers::{browser, spawn_app, spawn_app_with, token, TestApp, CONSUMER, OWNER};
 
 const TOKEN: &str = "scrape-me-0123456789abcdef";
 
@@ -94,19 +95,6 @@ fn grew(before: &Scrape, after: &Scrape, name: &str, labels: &[(&str, &str)], by
     );
 }
 
-/// An API token for `email` with the results scope (as a pipeline would hold).
-async fn results_token(app: &TestApp, email: &str) -> String {
-    let client = app.client_as(email).await;
-    let form = [
-        ("name", "pipeline"),
-        ("expires_in_days", "7"),
-        ("scope_results", "on"),
-    ];
-    let (status, body) = app.call(&client, "create_token", &form).await;
-    assert_eq!(status, 200, "{body}");
-    body["secret"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn metrics_on_the_main_port_answer_only_the_metrics_token_and_move_with_traffic() {
     for db in databases().await {
@@ -178,7 +166,7 @@ async fn metrics_on_the_main_port_answer_only_the_metrics_token_and_move_with_tr
         let (status, _) = app.get_text_as(&ana, "/no-such-page").await;
         assert_eq!(status, 404, "{label}");
         // The API: a pipeline pushes quality results, which re-evaluates the product.
-        let pipeline = results_token(&app, OWNER).await;
+        let pipeline = token(&app, OWNER, &[Scope::Results]).await;
         let pushed = reqwest::Client::new()
             .post(app.url("/api/v1/products/marketing/campaign-performance/quality-results"))
             .bearer_auth(&pipeline)

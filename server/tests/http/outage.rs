@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use mesh::testing::TestDb;
 
-use crate::db_proxy::{authority, Proxy};
+use crate::common::db_proxy::{authority, Proxy};
 use crate::helpers::{spawn_app_on, CONSUMER};
 
 struct Answer {

@@ -1,23 +1,9 @@
 //! The products API, the product page tabs, and `agora import` / `agora export`.
+use mesh::access::Scope;
 use mesh::testing::TestDb;
 use serde_json::{json, Value};
 
-use crate::helpers::{apps, spawn_app, TestApp, ADMIN, CONSUMER, OWNER};
-
-async fn token(app: &TestApp, email: &str, scopes: &[&str]) -> String {
-    let client = app.client_as(email).await;
-    let mut form = vec![("name", "test"), ("expires_in_days", "7")];
-    for s in scopes {
-        form.push(match *s {
-            "read" => ("scope_read", "on"),
-            "write" => ("scope_write", "on"),
-            _ => ("scope_results", "on"),
-        });
-    }
-    let (status, body) = app.call(&client, "create_token", &form).await;
-    assert_eq!(status, 200, "{body}");
-    body["secret"].as_str().unwrap().to_owned()
-}
+use crate::helpers::{apps, spawn_app, token, TestApp, ADMIN, CONSUMER, OWNER};
 
 fn api(
     app: &TestApp,
@@ -49,7 +35,7 @@ async fn the_api_lists_creates_imports_publishes_and_exports() {
         );
         assert!(list.iter().all(|p| p["status"] != "draft"));
 
-        let owner = token(&app, OWNER, &["read", "write"]).await;
+        let owner = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         let created = api(&app, reqwest::Method::POST, "/products", &owner)
             .json(&json!({"domain": "marketing", "ownerTeam": "marketing-analytics", "name": "Campaign Reach",
                           "summary": "Reach per campaign", "kind": "aggregate", "tags": ["campaigns"]}))
@@ -185,9 +171,9 @@ async fn the_api_lists_creates_imports_publishes_and_exports() {
 #[tokio::test]
 async fn api_errors_are_problem_documents() {
     let app = spawn_app(TestDb::sqlite().await).await;
-    let owner = token(&app, OWNER, &["read", "write"]).await;
-    let reader = token(&app, OWNER, &["read"]).await;
-    let consumer = token(&app, CONSUMER, &["read", "write"]).await;
+    let owner = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
+    let reader = token(&app, OWNER, &[Scope::Read]).await;
+    let consumer = token(&app, CONSUMER, &[Scope::Read, Scope::Write]).await;
     let missing = api(&app, reqwest::Method::POST, "/products", &owner)
         .json(&json!({"domain": "marketing"}))
         .send()
@@ -478,7 +464,7 @@ async fn the_search_api_ranks_filters_counts_and_hides_drafts() {
             !anon["results"].to_string().contains("budget-plan-2027"),
             "{anon}"
         );
-        let admin = token(&app, ADMIN, &["read"]).await;
+        let admin = token(&app, ADMIN, &[Scope::Read]).await;
         let own: Value = api(&app, reqwest::Method::GET, "/search?q=budget", &admin)
             .send()
             .await

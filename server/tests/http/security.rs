@@ -1,9 +1,10 @@
 //! Request hygiene: client mistakes are 4xx with a readable reason, signed-in changes must say where they come
 //! from, and answers carry the headers that keep them from being framed, sniffed, downgraded or cached.
+use mesh::access::Scope;
 use mesh::testing::{fingerprint, TestDb};
 use serde_json::json;
 
-use crate::helpers::{apps, spawn_app, spawn_app_with, TestApp, ADMIN, OWNER};
+use crate::helpers::{apps, spawn_app, spawn_app_with, token, TestApp, ADMIN, OWNER};
 
 /// A client that keeps cookies but, unlike a browser, sends neither `Origin` nor `Sec-Fetch-Site`.
 async fn bare_client_as(app: &TestApp, email: &str) -> reqwest::Client {
@@ -20,19 +21,6 @@ async fn bare_client_as(app: &TestApp, email: &str) -> reqwest::Client {
         .unwrap();
     assert_eq!(response.status(), 303, "demo sign-in as {email}");
     client
-}
-
-async fn token(app: &TestApp, email: &str, scope: &str) -> String {
-    let session = app.client_as(email).await;
-    let (status, created) = app
-        .call(
-            &session,
-            "create_token",
-            &[("name", "t"), (scope, "on"), ("expires_in_days", "1")],
-        )
-        .await;
-    assert_eq!(status, 200, "{created}");
-    created["secret"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -68,7 +56,7 @@ async fn server_functions_answer_client_mistakes_with_4xx() {
 #[tokio::test]
 async fn rest_bodies_over_the_limit_are_413_problems() {
     let app = spawn_app(TestDb::sqlite().await).await;
-    let secret = token(&app, OWNER, "scope_write").await;
+    let secret = token(&app, OWNER, &[Scope::Write]).await;
     let huge = "x".repeat(3 << 20);
     let contract = app
         .client
@@ -161,7 +149,7 @@ async fn signed_in_changes_must_say_they_come_from_our_pages() {
         );
 
         // Scripts with a token are no browser session and need neither header.
-        let secret = token(&app, OWNER, "scope_write").await;
+        let secret = token(&app, OWNER, &[Scope::Write]).await;
         let created = reqwest::Client::new()
             .post(app.url("/api/v1/products"))
             .bearer_auth(&secret)
@@ -262,7 +250,7 @@ async fn nothing_private_is_cached() {
         assert_eq!(call.status(), 200);
         assert_eq!(cache(&call).as_deref(), Some("no-store"));
 
-        let secret = token(&app, OWNER, "scope_read").await;
+        let secret = token(&app, OWNER, &[Scope::Read]).await;
         let mine = app
             .client
             .get(app.url("/api/v1/subscriptions"))

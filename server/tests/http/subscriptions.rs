@@ -4,10 +4,11 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::routing::post;
+use mesh::access::Scope;
 use mesh::testing::TestDb;
 use serde_json::{json, Value};
 
-use crate::helpers::{apps, spawn_app, TestApp, CONSUMER, OWNER};
+use crate::helpers::{apps, spawn_app, token, CONSUMER, OWNER};
 
 type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
 
@@ -36,23 +37,6 @@ async fn receiver() -> (String, Received) {
     (url, received)
 }
 
-async fn token(app: &TestApp, email: &str) -> String {
-    let client = app.client_as(email).await;
-    let (_, body) = app
-        .call(
-            &client,
-            "create_token",
-            &[
-                ("name", "t"),
-                ("scope_read", "on"),
-                ("scope_write", "on"),
-                ("expires_in_days", "7"),
-            ],
-        )
-        .await;
-    body["secret"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
     let app = spawn_app(TestDb::sqlite().await).await;
@@ -72,7 +56,7 @@ async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
     assert_eq!(status, 200, "{hook}");
     let secret = hook["secret"].as_str().unwrap().to_owned();
 
-    let ana = token(&app, CONSUMER).await;
+    let ana = token(&app, CONSUMER, &[Scope::Read, Scope::Write]).await;
     let created: Value = reqwest::Client::new()
         .post(app.url("/api/v1/subscriptions"))
         .bearer_auth(&ana)
@@ -86,7 +70,7 @@ async fn an_approval_reaches_the_team_webhook_signed_and_retried() {
         .unwrap();
     assert_eq!(created["status"], "requested", "{created}");
     let id = created["id"].as_i64().unwrap();
-    let dan_token = token(&app, OWNER).await;
+    let dan_token = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
     let approved = reqwest::Client::new()
         .post(app.url(&format!("/api/v1/subscriptions/{id}/approve")))
         .bearer_auth(&dan_token)

@@ -1,10 +1,11 @@
 //! What a visitor may see of other teams' work, over HTTP: drafts in lineage (server function and Ports tab)
 //! and as replacements, support links with dangerous schemes, and download names from ODCS ids.
+use mesh::access::Scope;
 use mesh::entity::prelude::*;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 
-use crate::helpers::{apps, TestApp, CONSUMER, OWNER};
+use crate::helpers::{apps, token, TestApp, CONSUMER, OWNER};
 
 /// Churn Risk Scores is a draft of CX Insights (Ana's team) that consumes Customer Orders.
 const DRAFT_NAME: &str = "Churn Risk Scores";
@@ -62,23 +63,10 @@ async fn lineage_shows_a_draft_to_its_own_team_only() {
     }
 }
 
-async fn token(app: &TestApp, email: &str) -> String {
-    let client = app.client_as(email).await;
-    let form = [
-        ("name", "test"),
-        ("expires_in_days", "7"),
-        ("scope_read", "on"),
-        ("scope_write", "on"),
-    ];
-    let (status, body) = app.call(&client, "create_token", &form).await;
-    assert_eq!(status, 200, "{body}");
-    body["secret"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_replacement_that_is_hidden_or_retired_reads_like_a_missing_product() {
     for app in apps().await {
-        let owner = token(&app, OWNER).await;
+        let owner = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         let deprecate = |replacement: &'static str| {
             let owner = owner.clone();
             let url = app.url("/api/v1/products/marketing/marketing-attribution/deprecate");
@@ -123,7 +111,7 @@ async fn a_replacement_that_is_hidden_or_retired_reads_like_a_missing_product() 
 async fn support_links_are_web_or_email_addresses_and_others_render_as_text() {
     for app in apps().await {
         let owner_client = app.client_as(OWNER).await;
-        let owner = token(&app, OWNER).await;
+        let owner = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         // Import: refused with line and path, like any other import error.
         let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: attribution-help\nversion: 1.0.0\nstatus: active\nsupport:\n  - channel: help\n    url: javascript:alert(13)\nschema: []\n";
         let response = reqwest::Client::new()
@@ -215,7 +203,7 @@ async fn support_links_are_web_or_email_addresses_and_others_render_as_text() {
 #[tokio::test]
 async fn download_names_from_odcs_ids_cannot_break_the_header() {
     for app in apps().await {
-        let owner = token(&app, OWNER).await;
+        let owner = token(&app, OWNER, &[Scope::Read, Scope::Write]).await;
         let yaml = "apiVersion: v3.1.0\nkind: DataContract\nid: \"q\\\"x\\r\\nSet-Cookie: a=b;ü\"\nversion: 1.0.0\nstatus: active\nschema: []\n";
         let response = reqwest::Client::new()
             .put(app.url("/api/v1/products/marketing/marketing-attribution/contract"))
