@@ -490,8 +490,8 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::entity::contract_property::Model> for Column {
-        fn from(p: mesh::entity::contract_property::Model) -> Self {
+    impl From<mesh::catalog::views::PropertyView> for Column {
+        fn from(p: mesh::catalog::views::PropertyView) -> Self {
             Self {
                 name: p.name,
                 business_name: p.business_name,
@@ -571,8 +571,8 @@ mod from_mesh {
         }
     }
 
-    impl From<mesh::entity::contract_quality::Model> for QualityRule {
-        fn from(q: mesh::entity::contract_quality::Model) -> Self {
+    impl From<mesh::catalog::views::QualityRuleView> for QualityRule {
+        fn from(q: mesh::catalog::views::QualityRuleView) -> Self {
             Self {
                 object: q.object_name,
                 property: q.property_name,
@@ -585,21 +585,6 @@ mod from_mesh {
                 dimension: q.dimension,
                 severity: q.severity,
                 query: q.query,
-            }
-        }
-    }
-
-    impl From<mesh::entity::output_port::Model> for Port {
-        fn from(p: mesh::entity::output_port::Model) -> Self {
-            Self {
-                slug: p.slug,
-                name: p.name,
-                description: p.description,
-                kind: p.kind.as_str().into(),
-                kind_label: p.kind.label().into(),
-                location: p.location,
-                approval_mode: p.approval_mode.as_str().into(),
-                approval_label: p.approval_mode.label().into(),
             }
         }
     }

@@ -49,6 +49,21 @@ pub struct PortView {
     pub approval_mode: ApprovalMode,
 }
 
+impl PortView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(p: output_port::Model) -> Self {
+        Self {
+            id: p.id,
+            slug: p.slug,
+            name: p.name,
+            description: p.description,
+            kind: p.kind,
+            location: p.location,
+            approval_mode: p.approval_mode,
+        }
+    }
+}
+
 /// A link to another product.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProductRef {

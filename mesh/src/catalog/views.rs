@@ -15,7 +15,45 @@ pub struct SchemaObjectView {
     pub physical_type: Option<String>,
     pub description: String,
     pub granularity: String,
-    pub properties: Vec<contract_property::Model>,
+    pub properties: Vec<PropertyView>,
+}
+
+/// One column of a schema object (an ODCS property; nested ones have dotted names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyView {
+    pub name: String,
+    pub business_name: Option<String>,
+    pub logical_type: Option<String>,
+    pub physical_type: Option<String>,
+    pub description: String,
+    pub required: bool,
+    pub is_unique: bool,
+    pub primary_key: bool,
+    pub classification: Option<String>,
+    pub pii: bool,
+    pub critical: bool,
+    /// Examples, comma-separated.
+    pub examples: String,
+}
+
+impl PropertyView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(p: contract_property::Model) -> Self {
+        Self {
+            name: p.name,
+            business_name: p.business_name,
+            logical_type: p.logical_type,
+            physical_type: p.physical_type,
+            description: p.description,
+            required: p.required,
+            is_unique: p.is_unique,
+            primary_key: p.primary_key,
+            classification: p.classification,
+            pii: p.pii,
+            critical: p.critical,
+            examples: p.examples,
+        }
+    }
 }
 
 /// Every schema object of every contract of the product, with its properties in order. `filter` keeps
@@ -67,6 +105,7 @@ pub async fn schema(
                     })
                 })
                 .cloned()
+                .map(PropertyView::from_row)
                 .collect(),
             name: o.name,
             physical_name: o.physical_name,
@@ -88,11 +127,59 @@ pub struct ContractView {
     pub usage: String,
     pub limitations: String,
     pub price: Option<String>,
-    pub sla: Vec<contract_sla::Model>,
-    pub support: Vec<contract_support::Model>,
+    pub sla: Vec<SlaPropertyView>,
+    pub support: Vec<SupportChannelView>,
     /// Output ports that serve this contract.
     pub ports: Vec<String>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One SLA property of a contract as stored (see [`describe_sla`] for it in words).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlaPropertyView {
+    pub property: String,
+    pub value: String,
+    pub unit: Option<String>,
+    pub element: Option<String>,
+    pub driver: Option<String>,
+    pub description: String,
+}
+
+impl SlaPropertyView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(s: contract_sla::Model) -> Self {
+        Self {
+            property: s.property,
+            value: s.value,
+            unit: s.unit,
+            element: s.element,
+            driver: s.driver,
+            description: s.description,
+        }
+    }
+}
+
+/// One support channel of a contract as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportChannelView {
+    pub channel: String,
+    pub url: Option<String>,
+    pub tool: Option<String>,
+    pub scope: Option<String>,
+    pub description: String,
+}
+
+impl SupportChannelView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(s: contract_support::Model) -> Self {
+        Self {
+            channel: s.channel,
+            url: s.url,
+            tool: s.tool,
+            scope: s.scope,
+            description: s.description,
+        }
+    }
 }
 
 pub async fn contracts(
@@ -138,11 +225,13 @@ pub async fn contracts(
                 .iter()
                 .filter(|s| s.contract_id == c.id)
                 .cloned()
+                .map(SlaPropertyView::from_row)
                 .collect(),
             support: support
                 .iter()
                 .filter(|s| s.contract_id == c.id)
                 .cloned()
+                .map(SupportChannelView::from_row)
                 .collect(),
             ports: ports
                 .iter()
@@ -162,13 +251,48 @@ pub async fn contracts(
         .collect())
 }
 
+/// A quality rule a contract declares (ODCS `quality`), on an object or one of its properties.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QualityRuleView {
+    pub object_name: String,
+    pub property_name: Option<String>,
+    pub rule_type: String,
+    pub name: Option<String>,
+    pub description: String,
+    pub metric: Option<String>,
+    pub operator: Option<String>,
+    pub threshold: Option<String>,
+    pub dimension: Option<String>,
+    pub severity: Option<String>,
+    pub query: Option<String>,
+}
+
+impl QualityRuleView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(q: contract_quality::Model) -> Self {
+        Self {
+            object_name: q.object_name,
+            property_name: q.property_name,
+            rule_type: q.rule_type,
+            name: q.name,
+            description: q.description,
+            metric: q.metric,
+            operator: q.operator,
+            threshold: q.threshold,
+            dimension: q.dimension,
+            severity: q.severity,
+            query: q.query,
+        }
+    }
+}
+
 /// Declared quality rules of the product's contracts.
 pub async fn quality_rules(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     domain: &str,
     product: &str,
-) -> Result<Vec<contract_quality::Model>> {
+) -> Result<Vec<QualityRuleView>> {
     let product = find_product(db, viewer, domain, product).await?;
     let ids: Vec<i64> = crate::catalog::contracts::of_product(db, product.id)
         .await?
@@ -180,12 +304,15 @@ pub async fn quality_rules(
         .order_by_asc(contract_quality::Column::ContractId)
         .order_by_asc(contract_quality::Column::Position)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(QualityRuleView::from_row)
+        .collect())
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PortRow {
-    pub port: output_port::Model,
+    pub port: crate::catalog::listing::PortView,
     pub contract: Option<String>,
 }
 
@@ -215,7 +342,7 @@ pub(crate) async fn port_rows(db: &impl ConnectionTrait, product_id: i64) -> Res
                     .find(|c| c.id == id)
                     .map(|c| c.odcs_id.clone())
             }),
-            port: p,
+            port: crate::catalog::listing::PortView::from_row(p),
         })
         .collect())
 }

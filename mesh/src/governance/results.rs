@@ -157,6 +157,40 @@ async fn port_id(
     }
 }
 
+/// A stored quality run, as the pipeline that pushed it and the Quality tab see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QualityRunView {
+    pub id: i64,
+    pub port_id: Option<i64>,
+    /// `agora` or `datacontract-cli`
+    pub source: String,
+    pub run_id: String,
+    /// passed | warning | failed | error
+    pub result: String,
+    /// `[{name, result, field?, details?}]`
+    pub checks: Value,
+    pub passed: i32,
+    pub failed: i32,
+    pub observed_at: DateTime<Utc>,
+}
+
+impl QualityRunView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(run: quality_run::Model) -> Self {
+        Self {
+            id: run.id,
+            port_id: run.port_id,
+            source: run.source,
+            run_id: run.run_id,
+            result: run.result,
+            checks: run.checks,
+            passed: run.passed,
+            failed: run.failed,
+            observed_at: run.observed_at,
+        }
+    }
+}
+
 /// A run to store.
 struct NewRun<'a> {
     product_id: i64,
@@ -211,8 +245,10 @@ pub async fn push_quality(
     domain: &str,
     slug: &str,
     input: QualityRunInput,
-) -> Result<quality_run::Model> {
-    crate::db::retry(|| push_quality_once(db, viewer, domain, slug, input.clone())).await
+) -> Result<QualityRunView> {
+    crate::db::retry(|| push_quality_once(db, viewer, domain, slug, input.clone()))
+        .await
+        .map(QualityRunView::from_row)
 }
 
 async fn push_quality_once(
@@ -287,8 +323,10 @@ pub async fn push_datacontract_cli(
     db: &DatabaseConnection,
     viewer: &Viewer,
     run: DataContractCliRun,
-) -> Result<(String, quality_run::Model)> {
-    crate::db::retry(|| push_datacontract_cli_once(db, viewer, run.clone())).await
+) -> Result<(String, QualityRunView)> {
+    crate::db::retry(|| push_datacontract_cli_once(db, viewer, run.clone()))
+        .await
+        .map(|(product, run)| (product, QualityRunView::from_row(run)))
 }
 
 async fn push_datacontract_cli_once(
@@ -595,11 +633,14 @@ pub async fn runs(
     db: &impl ConnectionTrait,
     product_id: i64,
     limit: u64,
-) -> Result<Vec<quality_run::Model>> {
+) -> Result<Vec<QualityRunView>> {
     Ok(QualityRun::find()
         .filter(quality_run::Column::ProductId.eq(product_id))
         .order_by_desc(quality_run::Column::ObservedAt)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(QualityRunView::from_row)
+        .collect())
 }

@@ -39,7 +39,7 @@ pub struct StoredRun {
     pub observed_at: DateTime<Utc>,
 }
 
-fn stored(product: String, run: mesh::entity::quality_run::Model) -> StoredRun {
+fn stored(product: String, run: results::QualityRunView) -> StoredRun {
     StoredRun {
         id: run.id,
         product,
