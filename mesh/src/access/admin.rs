@@ -149,11 +149,12 @@ pub struct NewDomain {
     pub parent: Option<String>,
 }
 
+/// Creates a domain; answers its id.
 pub async fn create_domain(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     new: &NewDomain,
-) -> Result<domain::Model> {
+) -> Result<i64> {
     viewer.require(viewer.may_administer(), "manage domains")?;
     let mut errors = Vec::new();
     if let Err(m) = validate::slug(&new.slug) {
@@ -212,7 +213,7 @@ pub async fn create_domain(
         },
     )
     .await?;
-    Ok(row)
+    Ok(row.id)
 }
 
 #[derive(Clone, Debug, Default)]
@@ -223,11 +224,8 @@ pub struct NewTeam {
     pub description: String,
 }
 
-pub async fn create_team(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    new: &NewTeam,
-) -> Result<team::Model> {
+/// Creates a team in a domain; answers its id.
+pub async fn create_team(db: &impl ConnectionTrait, viewer: &Viewer, new: &NewTeam) -> Result<i64> {
     viewer.require(viewer.may_administer(), "manage teams")?;
     let mut errors = Vec::new();
     if let Err(m) = validate::slug(&new.slug) {
@@ -281,7 +279,7 @@ pub async fn create_team(
         },
     )
     .await?;
-    Ok(row)
+    Ok(row.id)
 }
 
 /// Makes a team the owner of a domain (its owners then manage the domain's policies).

@@ -1,13 +1,45 @@
 //! People: signing in through an external provider creates or finds the user behind an identity.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    Set, Unchanged,
 };
 
 use crate::access::secrets;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
+
+/// A user as the rest of Agora sees one: who signed in, and the flags that make them admin or steward.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    /// The provider verified `email`; when not, `email` is a placeholder under `.invalid`.
+    pub email_verified: bool,
+    pub name: String,
+    pub avatar_url: Option<String>,
+    pub is_admin: bool,
+    pub is_steward: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+impl Account {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(u: user::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            email_verified: u.email_verified,
+            name: u.name,
+            avatar_url: u.avatar_url,
+            is_admin: u.is_admin,
+            is_steward: u.is_steward,
+            created_at: u.created_at,
+            last_login_at: u.last_login_at,
+        }
+    }
+}
 
 /// What a provider told us about the person who signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,11 +93,11 @@ pub async fn sign_in(
     conn: &DatabaseConnection,
     ext: &ExternalIdentity,
     admin_emails: &[String],
-) -> Result<user::Model> {
+) -> Result<Account> {
     let tx = crate::db::begin_write(conn).await?;
     let user = sign_in_within(&tx, ext, admin_emails).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok(Account::from_row(user))
 }
 
 async fn sign_in_within(
@@ -201,18 +233,22 @@ async fn release_unverified_claim(db: &impl ConnectionTrait, email: &str) -> Res
 }
 
 /// A user by verified email (sign-in linking, demo sign-in, CLI).
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<user::Model> {
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Account> {
     User::find()
         .filter(user::Column::Email.eq(email.trim().to_lowercase()))
         .filter(user::Column::EmailVerified.eq(true))
         .one(db)
         .await?
+        .map(Account::from_row)
         .ok_or_else(|| Error::not_found(format!("user {email}")))
 }
 
 /// Records a sign-in that did not go through a provider (demo personas).
-pub async fn touch_login(db: &impl ConnectionTrait, user: user::Model) -> Result<user::Model> {
-    let mut active: user::ActiveModel = user.into();
-    active.last_login_at = Set(Some(Utc::now()));
-    Ok(active.update(db).await?)
+pub async fn touch_login(db: &impl ConnectionTrait, user: Account) -> Result<Account> {
+    let active = user::ActiveModel {
+        id: Unchanged(user.id),
+        last_login_at: Set(Some(Utc::now())),
+        ..Default::default()
+    };
+    Ok(Account::from_row(active.update(db).await?))
 }

@@ -24,8 +24,9 @@ pub struct PendingLogin {
     pub return_to: String,
 }
 
-impl From<login_state::Model> for PendingLogin {
-    fn from(row: login_state::Model) -> Self {
+impl PendingLogin {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(row: login_state::Model) -> Self {
         Self {
             state: row.state,
             provider: row.provider,
@@ -84,5 +85,5 @@ pub async fn take(
     if stored.provider != provider || Utc::now() - stored.created_at > TTL {
         return Ok(None);
     }
-    Ok(Some(stored.into()))
+    Ok(Some(PendingLogin::from_row(stored)))
 }

@@ -169,7 +169,7 @@ impl Viewer {
 }
 
 /// Loads the viewer for a signed-in user: flags, teams and owned domains.
-pub async fn viewer_for(db: &impl ConnectionTrait, user: &user::Model) -> Result<Viewer> {
+pub async fn viewer_for(db: &impl ConnectionTrait, user: &identity::Account) -> Result<Viewer> {
     let memberships = Membership::find()
         .filter(membership::Column::UserId.eq(user.id))
         .all(db)

@@ -2,6 +2,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::access::identity::Account;
 use crate::access::secrets;
 use crate::access::{viewer_for, Viewer};
 use crate::entity::prelude::*;
@@ -51,7 +52,7 @@ pub async fn resolve(
     db: &impl ConnectionTrait,
     token: &str,
     policy: &SessionPolicy,
-) -> Result<Option<(user::Model, Viewer)>> {
+) -> Result<Option<(Account, Viewer)>> {
     let Some(session) = Session::find_by_id(secrets::hash(token)).one(db).await? else {
         return Ok(None);
     };
@@ -63,6 +64,7 @@ pub async fn resolve(
     let Some(user) = User::find_by_id(session.user_id).one(db).await? else {
         return Ok(None);
     };
+    let user = Account::from_row(user);
     if now - session.last_seen_at > Duration::minutes(1) {
         let mut active: session::ActiveModel = session.into();
         active.last_seen_at = Set(now);

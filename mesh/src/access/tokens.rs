@@ -1,11 +1,12 @@
 //! Personal API tokens: named, scoped, expiring, revocable; the secret is shown once and stored hashed.
 use std::collections::BTreeSet;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
+use crate::access::identity::Account;
 use crate::access::secrets;
 use crate::access::{viewer_for, Scope, Viewer};
 use crate::entity::prelude::*;
@@ -22,12 +23,43 @@ pub struct NewToken {
     pub expires_in_days: i64,
 }
 
-/// Creates a token for the viewer. Returns the secret (shown once) and the stored row.
+/// A token as its owner sees it: never the secret, nor its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the secret, to tell tokens apart.
+    pub prefix: String,
+    /// Space-separated scope names.
+    pub scopes: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(t: api_token::Model) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            scopes: t.scopes,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// Creates a token for the viewer. Returns the secret (shown once) and the token.
 pub async fn create(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     new: &NewToken,
-) -> Result<(String, api_token::Model)> {
+) -> Result<(String, TokenView)> {
     let user_id = viewer.require_user()?;
     if viewer.scopes.is_some() {
         return Err(Error::forbidden(
@@ -86,17 +118,20 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    Ok((secret, row))
+    Ok((secret, TokenView::from_row(row)))
 }
 
 /// The viewer's tokens, newest first.
-pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<api_token::Model>> {
+pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<TokenView>> {
     let user_id = viewer.require_user()?;
     Ok(ApiToken::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .order_by_desc(api_token::Column::CreatedAt)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(TokenView::from_row)
+        .collect())
 }
 
 /// Revokes one of the viewer's own tokens (admins may revoke anyone's).
@@ -149,7 +184,7 @@ pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Vie
         active.last_used_at = Set(Some(now));
         active.update(db).await?;
     }
-    let mut viewer = viewer_for(db, &user).await?;
+    let mut viewer = viewer_for(db, &Account::from_row(user)).await?;
     viewer.scopes = Some(scopes);
     Ok(viewer)
 }
