@@ -23,6 +23,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sea_orm::DbBackend;
 
 use crate::problem::Problem;
+use crate::routes::PlainRoutes;
 
 pub const HTTP_REQUESTS: &str = "agora_http_requests_total";
 pub const HTTP_DURATION: &str = "agora_http_request_duration_seconds";
@@ -275,7 +276,7 @@ pub async fn scrape_open(State(db): State<DatabaseConnection>) -> Response {
 /// The listener of its own on `AGORA_METRICS_ADDR`: `/metrics` and nothing else.
 pub fn listener_router(db: DatabaseConnection) -> axum::Router {
     axum::Router::new()
-        .route("/metrics", axum::routing::get(scrape_open))
+        .plain(crate::routes::METRICS, scrape_open)
         .with_state(db)
 }
 

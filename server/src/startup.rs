@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, Response};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -31,7 +31,7 @@ use crate::auth::session::CookieSettings;
 use crate::auth::{routes as auth_routes, session};
 use crate::config::Config;
 use crate::ratelimit::{self, Limiters};
-use crate::routes::health;
+use crate::routes::{self, health, PlainRoutes};
 use crate::security;
 use crate::state::{AppState, AuthRuntime, Shared};
 
@@ -67,8 +67,8 @@ pub struct Application {
 /// (`leptos_server`'s `SuppressResourceLoad`) under which a resource that first polls, on any thread, waits forever
 /// (leptos-rs/leptos#4773): an `Application` built while another of the same process serves (the tests build
 /// dozens) would leave one of the other's pages unanswered. Generated once, before any app of the process serves,
-/// that window never overlaps a render.
-fn route_list() -> Vec<AxumRouteListing> {
+/// that window never overlaps a render. Public for the authorization sweep, which checks every page is GET only.
+pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
@@ -325,18 +325,18 @@ fn router(
     let page_ctx = ctx.clone();
     let fallback_ctx = ctx;
     let app = Router::new()
-        .route("/healthz", get(health::alive))
-        .route("/readyz", get(health::ready))
+        .plain(routes::HEALTHZ, health::alive)
+        .plain(routes::READYZ, health::ready)
         .nest(
-            "/api/v1",
+            routes::API_V1,
             crate::api::v1::router().layer(axum::middleware::from_fn(
                 crate::problem::plain_refusals_as_problems,
             )),
         )
-        .route("/auth/demo", post(auth_routes::demo))
-        .route("/auth/logout", post(auth_routes::logout))
-        .route("/auth/{provider}/start", post(auth_routes::start))
-        .route("/auth/{provider}/callback", get(auth_routes::callback))
+        .plain(routes::DEMO_SIGN_IN, auth_routes::demo)
+        .plain(routes::SIGN_OUT, auth_routes::logout)
+        .plain(routes::PROVIDER_START, auth_routes::start)
+        .plain(routes::PROVIDER_CALLBACK, auth_routes::callback)
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -411,8 +411,8 @@ fn router(
     // `/metrics` for the metrics token (404 without one): outside the session, rate-limit and sign-in layers
     // (its bearer token is not an API token), inside the request metrics.
     let scrape = crate::metrics::Scrape::new(metrics_db, config.metrics.token.as_deref());
-    let app = app.route(
-        "/metrics",
+    let app = app.plain(
+        routes::METRICS,
         get(crate::metrics::scrape_with_token).with_state(scrape),
     );
     let app = if config.metrics.enabled() {

@@ -1,13 +1,16 @@
 //! The IDOR sweep: every mutating endpoint, called by someone who lacks the right, answers 403 (401 when
 //! anonymous) and changes nothing. Every route has a row in `cases()` or an entry in `open()` that says why it
-//! needs none; `every_route_has_a_row_in_the_sweep` fails for a new route without either.
+//! needs none; `every_route_has_a_row_in_the_sweep` fails for a new route without either. The routes are read from
+//! where the server registers them: the server function registry, the OpenAPI document, the plain routes
+//! (`agora::routes::PLAIN`: health, sign-in, metrics, the API's description) and the Leptos pages.
 use std::collections::{BTreeMap, BTreeSet};
 
+use mesh::access::Scope;
 use mesh::entity::prelude::*;
 use mesh::testing::fingerprint;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::helpers::{apps, browser, TestApp, ADMIN, CONSUMER, OWNER, STEWARD};
+use crate::helpers::{apps, browser, token, TestApp, ADMIN, CONSUMER, OWNER, STEWARD};
 
 /// Ids of seeded objects that the cases refer to.
 struct Ids {
@@ -770,19 +773,7 @@ async fn no_server_function_acts_for_an_api_token() {
         let ids = ids(&app).await;
         let db = &app.db.db;
         let admin = app.client_as(ADMIN).await;
-        let (status, created) = app
-            .call(
-                &admin,
-                "create_token",
-                &[
-                    ("name", "pipeline"),
-                    ("scope_results", "on"),
-                    ("expires_in_days", "30"),
-                ],
-            )
-            .await;
-        assert_eq!(status, 200, "{created}");
-        let secret = created["secret"].as_str().unwrap().to_owned();
+        let secret = token(&app, ADMIN, &[Scope::Results]).await;
         let admin_id = User::find()
             .filter(user::Column::Email.eq(ADMIN))
             .one(db)
@@ -946,21 +937,60 @@ enum Open {
     /// Changes nothing and refuses those without the role (`role_reads_refuse_those_without_the_role` calls
     /// each one).
     Role(&'static str),
+    /// Starts, completes or ends a sign-in: it acts on the caller's own browser session, and no API token is
+    /// taken outside `/api/v1` (checked in `auth.rs`, `sign_in.rs` and `oidc.rs`).
+    SignIn(&'static str),
+    /// Answers a secret of its own (not a session, not an API token) and is missing without it
+    /// (`secret_routes_are_missing_without_their_secret` calls each one).
+    Secret(&'static str),
 }
 
 impl Open {
     fn reason(&self) -> &'static str {
         match self {
-            Open::Read(r) | Open::Own(r) | Open::Product(r) | Open::Role(r) => r,
+            Open::Read(r)
+            | Open::Own(r)
+            | Open::Product(r)
+            | Open::Role(r)
+            | Open::SignIn(r)
+            | Open::Secret(r) => r,
         }
     }
 }
 
-/// The routes with no row in `cases()` and why: server functions by name, REST as `METHOD /api/v1/...` with the
-/// documented path template. A new route needs a row or an entry here (`every_route_has_a_row_in_the_sweep`).
+/// The routes with no row in `cases()` and why: server functions by name, the others as `METHOD /path` with the
+/// path template they are registered with. A new route needs a row or an entry here
+/// (`every_route_has_a_row_in_the_sweep`).
 fn open() -> Vec<(&'static str, Open)> {
-    use Open::{Own, Product, Read, Role};
+    use Open::{Own, Product, Read, Role, Secret, SignIn};
     vec![
+        ("GET /healthz", Read("liveness: says nothing of the mesh")),
+        (
+            "GET /readyz",
+            Read("readiness: whether the database answers"),
+        ),
+        (
+            "GET /api/v1/openapi.json",
+            Read("the API's OpenAPI document"),
+        ),
+        ("GET /api/v1/docs", Read("the API's reference page")),
+        (
+            "POST /auth/demo",
+            SignIn("demo sign-in as a seeded person, when enabled"),
+        ),
+        ("POST /auth/logout", SignIn("ends the caller's session")),
+        (
+            "POST /auth/{provider}/start",
+            SignIn("sends the browser to its provider"),
+        ),
+        (
+            "GET /auth/{provider}/callback",
+            SignIn("the provider's answer, bound to the browser that started"),
+        ),
+        (
+            "GET /metrics",
+            Secret("the metrics token's (AGORA_METRICS_TOKEN)"),
+        ),
         ("search", Read("the marketplace search: public browse")),
         (
             "home",
@@ -1122,8 +1152,8 @@ fn route_of(endpoint: &str, routes: &BTreeSet<Route>) -> Option<Route> {
         .map(|(_, r)| r.clone())
 }
 
-/// Every route the server answers for: the registered server functions and the operations of the OpenAPI
-/// document it serves.
+/// Every route the server answers for, but the pages: the registered server functions, the operations of the
+/// OpenAPI document it serves and the plain routes the router is built from.
 async fn routes(app: &TestApp) -> BTreeSet<Route> {
     let mut routes: BTreeSet<Route> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| Route {
@@ -1154,12 +1184,19 @@ async fn routes(app: &TestApp) -> BTreeSet<Route> {
             }
         }
     }
+    for plain in agora::routes::PLAIN {
+        routes.insert(Route {
+            method: plain.verb.method().to_string(),
+            path: plain.path.to_owned(),
+        });
+    }
     routes
 }
 
-/// The sweep covers every route by construction: each registered server function and each operation of the
-/// OpenAPI document has a row in `cases()` or an entry in `open()` that says why it needs none (not both), and
-/// every row and entry names a route that exists.
+/// The sweep covers every route by construction: each registered server function, each operation of the OpenAPI
+/// document and each plain route has a row in `cases()` or an entry in `open()` that says why it needs none (not
+/// both), and every row and entry names a route that exists. The pages need none as long as they only answer GET:
+/// what they show comes from the server functions above.
 #[tokio::test]
 async fn every_route_has_a_row_in_the_sweep() {
     for app in apps().await {
@@ -1193,6 +1230,15 @@ async fn every_route_has_a_row_in_the_sweep() {
                     }
                 }
                 None => problems.push(format!("open() names `{endpoint}`, which is no route")),
+            }
+        }
+        for page in agora::startup::route_list() {
+            let methods: Vec<String> = page.methods().map(|m| format!("{m:?}")).collect();
+            if methods != ["Get"] {
+                problems.push(format!(
+                    "the page {} answers {methods:?}: a page that takes more than GET needs a row",
+                    page.path()
+                ));
             }
         }
         for route in &routes {
@@ -1332,6 +1378,47 @@ async fn role_reads_refuse_those_without_the_role() {
                 "{}: {endpoint} ({what}) for the admin: {body}",
                 app.label()
             );
+        }
+    }
+}
+
+/// The routes of a secret of their own (`Open::Secret`) are missing for everyone else: anonymous visitors, the
+/// admin's session and the admin's API token alike.
+#[tokio::test]
+async fn secret_routes_are_missing_without_their_secret() {
+    for app in apps().await {
+        let admin = app.client_as(ADMIN).await;
+        let secret = token(&app, ADMIN, &Scope::ALL).await;
+        let routes: Vec<(&str, Open)> = open()
+            .into_iter()
+            .filter(|(_, why)| matches!(why, Open::Secret(_)))
+            .collect();
+        assert!(!routes.is_empty());
+        for (endpoint, why) in routes {
+            let (method, path) = endpoint.split_once(' ').expect("METHOD /path");
+            let method: reqwest::Method = method.parse().unwrap();
+            for (who, request) in [
+                (
+                    "anonymous",
+                    browser().request(method.clone(), app.url(path)),
+                ),
+                ("the admin", admin.request(method.clone(), app.url(path))),
+                (
+                    "the admin's API token",
+                    reqwest::Client::new()
+                        .request(method.clone(), app.url(path))
+                        .bearer_auth(&secret),
+                ),
+            ] {
+                let status = request.send().await.unwrap().status();
+                assert_eq!(
+                    status,
+                    404,
+                    "{}: {endpoint} ({}) for {who}",
+                    app.label(),
+                    why.reason()
+                );
+            }
         }
     }
 }

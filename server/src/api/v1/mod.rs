@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::routes::{PlainRoutes, API_DOCS, API_V1, OPENAPI_DOCUMENT};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -179,8 +180,10 @@ impl Modify for ProblemResponses {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .route("/docs", get(docs::page))
+        .plain_in(API_V1, OPENAPI_DOCUMENT, || async {
+            Json(ApiDoc::openapi())
+        })
+        .plain_in(API_V1, API_DOCS, docs::page)
         .route("/search", get(products::search))
         .route("/products", get(products::list).post(products::create))
         .route(
