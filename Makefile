@@ -22,7 +22,7 @@ run: tools release
 	@echo
 	exec $(RELEASE_BIN) serve
 
-## test: formatting, clippy (server and wasm), Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), API fuzzing, browser tests
+## test: formatting, clippy (server and wasm), unused dependencies, Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), API fuzzing, browser tests
 test:
 	@scripts/timed.sh tools $(MAKE) --no-print-directory tools-test
 	@scripts/timed.sh fmt $(MAKE) --no-print-directory fmt
@@ -46,9 +46,12 @@ build:
 fmt:
 	cargo fmt --all -- --check
 
+## lint: clippy (server and wasm), then cargo-machete: a dependency no crate uses fails (false positives are
+## listed in that crate's [package.metadata.cargo-machete], each with why)
 lint:
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+	cargo machete
 
 test-rust:
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then echo "Rust tests on SQLite and PostgreSQL"; else echo "Rust tests on SQLite (set TEST_DATABASE_URL=postgres://... to add PostgreSQL)"; fi
