@@ -11,7 +11,7 @@ export LEPTOS_OUTPUT_NAME := agora
 RELEASE_BIN := target/release/agora
 DEBUG_BIN := target/debug/agora
 
-.PHONY: run test tools tools-test build release fmt lint test-rust api-fuzz e2e bench watch clean-data
+.PHONY: run test tools tools-test build release fmt fmt-fix lint test-rust api-fuzz e2e bench watch clean-data
 
 ## run: install missing tools, build the release site, migrate, seed the demo mesh and serve it on SQLite
 run: tools release
@@ -22,7 +22,7 @@ run: tools release
 	@echo
 	exec $(RELEASE_BIN) serve
 
-## test: formatting, clippy (server and wasm), unused dependencies, Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), API fuzzing, browser tests
+## test: formatting (rustfmt, leptosfmt), clippy (server and wasm), unused dependencies, Rust tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), API fuzzing, browser tests
 test:
 	@scripts/timed.sh tools $(MAKE) --no-print-directory tools-test
 	@scripts/timed.sh fmt $(MAKE) --no-print-directory fmt
@@ -43,8 +43,16 @@ release:
 build:
 	cargo leptos build
 
+## fmt: checks rustfmt, and leptosfmt (leptosfmt.toml) on the `view!` macros rustfmt leaves alone; its diff goes
+## to stderr, its list of settings and files to /dev/null
 fmt:
 	cargo fmt --all -- --check
+	leptosfmt --check app/src frontend/src >/dev/null
+
+## fmt-fix: applies both formatters (the view! macros first, then rustfmt)
+fmt-fix:
+	leptosfmt --quiet app/src frontend/src
+	cargo fmt --all
 
 ## lint: clippy (server and wasm), then cargo-machete: a dependency no crate uses fails (false positives are
 ## listed in that crate's [package.metadata.cargo-machete], each with why)

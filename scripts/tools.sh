@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the build and test tools Agora needs, each only when missing, from the package registries
 # (crates.io, npm, Debian). Usage: scripts/tools.sh [build|test]. "test" adds what only `make test` runs: Chromium
-# for Playwright and cargo-machete (`make lint`).
+# for Playwright, leptosfmt (`make fmt`) and cargo-machete (`make lint`).
 # Fails with one line naming the tool that could not be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=${1:-build}
 CARGO_LEPTOS_VERSION=0.3.10
-# The newest release; it builds on the pinned toolchain (rust-toolchain.toml).
+# The newest releases; both build on the pinned toolchain (rust-toolchain.toml), and leptosfmt 0.1.33 formats
+# Leptos 0.8's view!. Each takes 3-4 CPU-minutes to build (about 5-6 minutes on two busy cores).
+LEPTOSFMT_VERSION=0.1.33
 CARGO_MACHETE_VERSION=0.9.2
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -61,11 +63,16 @@ if [ "$want" = test ]; then
     say "installing Chromium (Debian) for the browser tests"
     apt_install chromium || fail "Chromium (apt-get install chromium)"
   fi
+  if [ "$(leptosfmt --version 2>/dev/null | awk '{print $2}')" != "$LEPTOSFMT_VERSION" ]; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (the view! formatter of make fmt)"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked ||
+      fail "leptosfmt $LEPTOSFMT_VERSION (cargo install failed, see above)"
+  fi
   if [ "$(cargo machete --version 2>/dev/null | awk '{print $NF}')" != "$CARGO_MACHETE_VERSION" ]; then
     say "installing cargo-machete $CARGO_MACHETE_VERSION (the unused-dependency check of make lint)"
     cargo install cargo-machete --version "$CARGO_MACHETE_VERSION" --locked ||
       fail "cargo-machete $CARGO_MACHETE_VERSION (cargo install failed, see above)"
   fi
-  test_tools=", cargo-machete $CARGO_MACHETE_VERSION"
+  test_tools=", leptosfmt $LEPTOSFMT_VERSION, cargo-machete $CARGO_MACHETE_VERSION"
 fi
 say "tools ready: cargo-leptos $CARGO_LEPTOS_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, tailwindcss $(tailwindcss --help 2>/dev/null | head -1 | awk '{print $NF}'), wasm-opt $(wasm-opt --version | awk '{print $3}')$test_tools"
