@@ -3,6 +3,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+pub use vocabulary::{
+    ApprovalMode, Bump, ChangeLevel, Compliance, ImportOutcome, Outcome, PortKind, ProductKind,
+    ProductStatus, Severity, SubscriptionStatus, TeamRole, TokenState, WaiverStatus,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductCard {
@@ -10,10 +14,8 @@ pub struct ProductCard {
     pub slug: String,
     pub name: String,
     pub summary: String,
-    pub kind: String,
-    pub kind_label: String,
-    pub status: String,
-    pub status_label: String,
+    pub kind: ProductKind,
+    pub status: ProductStatus,
     pub version: String,
     pub domain_slug: String,
     pub domain_name: String,
@@ -51,11 +53,9 @@ pub struct Port {
     pub slug: String,
     pub name: String,
     pub description: String,
-    pub kind: String,
-    pub kind_label: String,
+    pub kind: PortKind,
     pub location: String,
-    pub approval_mode: String,
-    pub approval_label: String,
+    pub approval_mode: ApprovalMode,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,8 +104,7 @@ pub struct SearchHit {
     pub summary: Vec<(String, bool)>,
     pub columns: Vec<String>,
     pub subscribers: i32,
-    /// passing | failing | unknown
-    pub compliance: String,
+    pub compliance: Compliance,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -176,21 +175,41 @@ pub struct MeshMap {
     pub height: i32,
     pub node_w: i32,
     pub node_h: i32,
-    /// (slug, name, x, y, w, h)
-    pub groups: Vec<(String, String, i32, i32, i32, i32)>,
+    pub groups: Vec<MapGroup>,
     pub nodes: Vec<MapNode>,
-    /// (from, to, x1, y1, x2, y2), from and to as `domain/product`
-    pub edges: Vec<(String, String, i32, i32, i32, i32)>,
+    pub edges: Vec<MapEdge>,
+    /// (slug, name) of every domain, for the filter chips.
     pub domains: Vec<(String, String)>,
+}
+
+/// A domain's box on the map, around its products.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapGroup {
+    pub slug: String,
+    pub name: String,
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+/// A consumption link, from the source product's centre to the consumer's (both as `domain/product`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapEdge {
+    pub from: String,
+    pub to: String,
+    pub x1: i32,
+    pub y1: i32,
+    pub x2: i32,
+    pub y2: i32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapNode {
     pub href: String,
     pub name: String,
-    pub kind: String,
-    pub kind_label: String,
-    pub status: String,
+    pub kind: ProductKind,
+    pub status: ProductStatus,
     pub x: i32,
     pub y: i32,
 }
@@ -291,8 +310,7 @@ pub struct PortRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChangeRow {
-    /// breaking | minor | patch
-    pub level: String,
+    pub level: ChangeLevel,
     pub path: String,
     pub what: String,
 }
@@ -313,7 +331,7 @@ pub struct Proposal {
     pub current_version: String,
     pub last_published: Option<String>,
     pub suggested: String,
-    pub bump: Option<String>,
+    pub bump: Option<Bump>,
     pub changes: Vec<ChangeRow>,
 }
 
@@ -339,8 +357,8 @@ pub struct EditContext {
     pub name: String,
     pub summary: String,
     pub description: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: ProductKind,
+    pub status: ProductStatus,
     pub tags: String,
     pub ports: Vec<PortRow>,
     /// The first contract as v3.1.0 YAML (empty when the product has none).
@@ -364,8 +382,7 @@ pub struct NewProductOptions {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportResult {
     pub odcs_id: String,
-    /// created | updated | unchanged
-    pub outcome: String,
+    pub outcome: ImportOutcome,
 }
 
 #[cfg(feature = "ssr")]
@@ -380,10 +397,8 @@ mod from_mesh {
                 slug: c.slug,
                 name: c.name,
                 summary: c.summary,
-                kind: c.kind.as_str().into(),
-                kind_label: c.kind.label().into(),
-                status: c.status.as_str().into(),
-                status_label: c.status.label().into(),
+                kind: c.kind,
+                status: c.status,
                 version: c.version,
                 domain_slug: c.domain_slug,
                 domain_name: c.domain_name,
@@ -454,11 +469,9 @@ mod from_mesh {
                 slug: p.slug,
                 name: p.name,
                 description: p.description,
-                kind: p.kind.as_str().into(),
-                kind_label: p.kind.label().into(),
+                kind: p.kind,
                 location: p.location,
-                approval_mode: p.approval_mode.as_str().into(),
-                approval_label: p.approval_mode.label().into(),
+                approval_mode: p.approval_mode,
             }
         }
     }
@@ -601,12 +614,7 @@ mod from_mesh {
     impl From<mesh::catalog::diff::Change> for ChangeRow {
         fn from(c: mesh::catalog::diff::Change) -> Self {
             Self {
-                level: match c.level {
-                    mesh::catalog::diff::Level::Breaking => "breaking",
-                    mesh::catalog::diff::Level::Minor => "minor",
-                    mesh::catalog::diff::Level::Patch => "patch",
-                }
-                .into(),
+                level: c.level,
                 path: c.path,
                 what: c.what,
             }
@@ -633,14 +641,7 @@ mod from_mesh {
                 current_version: p.current_version,
                 last_published: p.last_published,
                 suggested: p.suggested,
-                bump: p.bump.map(|b| {
-                    match b {
-                        mesh::catalog::diff::Bump::Major => "major",
-                        mesh::catalog::diff::Bump::Minor => "minor",
-                        mesh::catalog::diff::Bump::Patch => "patch",
-                    }
-                    .to_owned()
-                }),
+                bump: p.bump,
                 changes: p.changes.into_iter().map(Into::into).collect(),
             }
         }
@@ -701,6 +702,19 @@ pub struct TokenRow {
     pub expired: bool,
 }
 
+impl TokenRow {
+    /// Whether the token still works: a revoked token reads as revoked even after its expiry.
+    pub fn state(&self) -> TokenState {
+        if self.revoked {
+            TokenState::Revoked
+        } else if self.expired {
+            TokenState::Expired
+        } else {
+            TokenState::Active
+        }
+    }
+}
+
 /// A token just created: the secret is shown this once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreatedToken {
@@ -722,7 +736,7 @@ pub struct AdminMember {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: TeamRole,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -754,13 +768,12 @@ pub struct AdminOverview {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionRow {
     pub id: i64,
-    pub status: String,
-    pub status_label: String,
+    pub status: SubscriptionStatus,
     pub product_href: String,
     pub product_name: String,
     pub port_name: String,
     pub port_location: String,
-    pub approval_mode: String,
+    pub approval_mode: ApprovalMode,
     pub consumer_team: String,
     /// (href, name) of the consuming product.
     pub consumer_product: Option<(String, String)>,
@@ -776,14 +789,22 @@ pub struct SubscriptionRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscribeOptions {
     pub product_name: String,
-    /// (port id, name, kind label, approval label)
-    pub ports: Vec<(i64, String, String, String)>,
+    pub ports: Vec<PortChoice>,
     /// The viewer's teams: (slug, name)
     pub teams: Vec<(String, String)>,
     /// Products of the viewer's teams: (domain/slug, name)
     pub products: Vec<(String, String)>,
     pub usage: String,
     pub limitations: String,
+}
+
+/// An output port a consumer may ask for, as the request form lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortChoice {
+    pub id: i64,
+    pub name: String,
+    pub kind: PortKind,
+    pub approval_mode: ApprovalMode,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -848,13 +869,12 @@ impl From<mesh::subscriptions::SubscriptionView> for SubscriptionRow {
     fn from(v: mesh::subscriptions::SubscriptionView) -> Self {
         Self {
             id: v.sub.id,
-            status: v.sub.status.as_str().into(),
-            status_label: v.sub.status.label().into(),
+            status: v.sub.status,
             product_href: format!("/products/{}/{}", v.product_domain, v.product_slug),
             product_name: v.product_name,
             port_name: v.port_name,
             port_location: v.port_location,
-            approval_mode: v.approval_mode.as_str().into(),
+            approval_mode: v.approval_mode,
             consumer_team: v.consumer_team_name,
             consumer_product: v
                 .consumer_product
@@ -875,7 +895,7 @@ pub struct PolicyHead {
     pub id: i64,
     pub key: String,
     pub title: String,
-    pub severity: String,
+    pub severity: Severity,
     pub domain: Option<String>,
 }
 
@@ -904,7 +924,7 @@ pub struct GovernanceOverview {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceCell {
-    pub outcome: String,
+    pub outcome: Outcome,
     pub reason: String,
 }
 
@@ -938,8 +958,8 @@ pub struct CheckRow {
     pub policy_id: i64,
     pub key: String,
     pub title: String,
-    pub severity: String,
-    pub outcome: String,
+    pub severity: Severity,
+    pub outcome: Outcome,
     pub reason: String,
     pub fix_hint: String,
     pub domain_policy: bool,
@@ -961,7 +981,7 @@ pub struct PolicyRow {
     pub rationale: String,
     pub rule: String,
     pub params: String,
-    pub severity: String,
+    pub severity: Severity,
     pub enabled: bool,
     /// (slug, name) of a domain policy.
     pub domain: Option<(String, String)>,
@@ -985,7 +1005,7 @@ pub struct WaiverRow {
     pub policy: String,
     pub justification: String,
     pub expires_on: NaiveDate,
-    pub status: String,
+    pub status: WaiverStatus,
     pub requested_by: Option<String>,
     pub decision_note: String,
 }
@@ -997,8 +1017,18 @@ pub struct QualityRunRow {
     pub passed: i32,
     pub failed: i32,
     pub observed_at: DateTime<Utc>,
-    /// (name, result, field, details)
-    pub checks: Vec<(String, String, Option<String>, Option<String>)>,
+    pub checks: Vec<QualityCheckRow>,
+}
+
+/// One check of a quality run, as the pipeline reported it (empty texts read as absent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityCheckRow {
+    pub name: String,
+    /// The pipeline's own word (passed, failed, warning...): not a closed vocabulary.
+    pub result: String,
+    /// The column the check is about.
+    pub field: Option<String>,
+    pub details: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -38,7 +38,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
                         user_id: m.user_id,
                         name: m.name,
                         email: m.email,
-                        role: m.role.as_str().into(),
+                        role: m.role,
                     })
                     .collect(),
             })

@@ -65,7 +65,7 @@ pub async fn get_product_page(domain: String, product: String) -> Result<Product
 /// The mesh map, optionally around one domain.
 #[server(prefix = "/api", endpoint = "mesh_map")]
 pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMap, AppError> {
-    use crate::model::{MapNode, MeshMap};
+    use crate::model::{MapEdge, MapGroup, MapNode, MeshMap};
     let ctx = crate::ssr::app_context()?;
     let m =
         mesh::catalog::map::mesh_map(&ctx.db, domain.as_deref().filter(|d| !d.is_empty())).await?;
@@ -77,7 +77,14 @@ pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMa
         groups: m
             .groups
             .into_iter()
-            .map(|g| (g.slug, g.name, g.x, g.y, g.w, g.h))
+            .map(|g| MapGroup {
+                slug: g.slug,
+                name: g.name,
+                x: g.x,
+                y: g.y,
+                w: g.w,
+                h: g.h,
+            })
             .collect(),
         nodes: m
             .nodes
@@ -85,9 +92,8 @@ pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMa
             .map(|n| MapNode {
                 href: format!("/products/{}/{}", n.domain, n.slug),
                 name: n.name,
-                kind: n.kind.as_str().into(),
-                kind_label: n.kind.label().into(),
-                status: n.status.as_str().into(),
+                kind: n.kind,
+                status: n.status,
                 x: n.x,
                 y: n.y,
             })
@@ -95,7 +101,14 @@ pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMa
         edges: m
             .edges
             .into_iter()
-            .map(|e| (e.from, e.to, e.x1, e.y1, e.x2, e.y2))
+            .map(|e| MapEdge {
+                from: e.from,
+                to: e.to,
+                x1: e.x1,
+                y1: e.y1,
+                x2: e.x2,
+                y2: e.y2,
+            })
             .collect(),
         domains: m.domains,
     })

@@ -15,7 +15,7 @@ fn head(h: mesh::governance::dashboard::PolicyHead) -> crate::model::PolicyHead 
         id: h.id,
         key: h.key,
         title: h.title,
-        severity: h.severity.as_str().into(),
+        severity: h.severity,
         domain: h.domain,
     }
 }
@@ -79,12 +79,7 @@ pub async fn get_domain_compliance(
                 cells: r
                     .cells
                     .into_iter()
-                    .map(|c| {
-                        c.map(|(o, reason)| ComplianceCell {
-                            outcome: o.as_str().into(),
-                            reason,
-                        })
-                    })
+                    .map(|c| c.map(|(o, reason)| ComplianceCell { outcome: o, reason }))
                     .collect(),
             })
             .collect(),
@@ -113,8 +108,8 @@ pub async fn get_product_compliance(
                 policy_id: c.policy_id,
                 key: c.key,
                 title: c.title,
-                severity: c.severity.as_str().into(),
-                outcome: c.outcome.as_str().into(),
+                severity: c.severity,
+                outcome: c.outcome,
                 reason: c.reason,
                 fix_hint: c.fix_hint,
                 domain_policy: c.domain_policy,
@@ -147,12 +142,12 @@ pub async fn get_quality_results(
                     .map(|c| {
                         let text =
                             |k: &str| c[k].as_str().map(str::to_owned).filter(|s| !s.is_empty());
-                        (
-                            text("name").unwrap_or_default(),
-                            text("result").unwrap_or_default(),
-                            text("field"),
-                            text("details"),
-                        )
+                        crate::model::QualityCheckRow {
+                            name: text("name").unwrap_or_default(),
+                            result: text("result").unwrap_or_default(),
+                            field: text("field"),
+                            details: text("details"),
+                        }
                     })
                     .collect(),
                 source: r.source,
@@ -192,7 +187,7 @@ pub async fn get_policies() -> Result<PoliciesPage, AppError> {
                 rationale: v.policy.rationale,
                 rule: v.policy.rule,
                 params: v.policy.params.to_string(),
-                severity: v.policy.severity.as_str().into(),
+                severity: v.policy.severity,
                 enabled: v.policy.enabled,
                 domain: v.domain,
                 may_edit: v.may_edit,
@@ -282,7 +277,7 @@ pub async fn get_waivers() -> Result<Vec<WaiverRow>, AppError> {
             policy: w.policy_title,
             justification: w.waiver.justification,
             expires_on: w.waiver.expires_on,
-            status: w.waiver.status.as_str().into(),
+            status: w.waiver.status,
             requested_by: w.requested_by,
             decision_note: w.waiver.decision_note,
         })

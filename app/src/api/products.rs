@@ -85,8 +85,8 @@ pub async fn get_edit_context(domain: String, product: String) -> Result<EditCon
         name: e.name,
         summary: e.summary,
         description: e.description,
-        kind: e.kind.as_str().into(),
-        status: e.status.as_str().into(),
+        kind: e.kind,
+        status: e.status,
         tags: e.tags.join(", "),
         ports: e.ports.into_iter().map(Into::into).collect(),
         contract_yaml: e.contract_yaml,
@@ -216,10 +216,7 @@ pub async fn import_contract(
             .await?;
     Ok(ImportResult {
         odcs_id: imported.odcs_id,
-        outcome: serde_json::to_value(imported.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        outcome: imported.outcome,
     })
 }
 

@@ -21,13 +21,11 @@ pub async fn get_subscribe_options(
         ports: o
             .ports
             .into_iter()
-            .map(|p| {
-                (
-                    p.id,
-                    p.name,
-                    p.kind.label().to_owned(),
-                    p.approval_mode.label().to_owned(),
-                )
+            .map(|p| crate::model::PortChoice {
+                id: p.id,
+                name: p.name,
+                kind: p.kind,
+                approval_mode: p.approval_mode,
             })
             .collect(),
         teams: o.teams.into_iter().map(|t| (t.slug, t.name)).collect(),

@@ -36,7 +36,7 @@ pub fn CardFrame(
                 <h3 class="result-title">
                     <a href=href class="after:absolute after:inset-0">{name}</a>
                 </h3>
-                <StatusBadge status=card.status.clone() label=card.status_label.clone()/>
+                <StatusBadge status=card.status/>
             </div>
             <p class="mt-1 text-xs text-slate-500">
                 <span class="font-medium text-slate-700">{card.domain_name.clone()}</span>
@@ -46,7 +46,7 @@ pub fn CardFrame(
             <p class="mt-3 line-clamp-3 flex-1 text-sm text-slate-600">{summary}</p>
             {detail}
             <div class="mt-4 flex flex-wrap items-center gap-1.5">
-                <KindBadge label=card.kind_label.clone()/>
+                <KindBadge kind=card.kind/>
                 {card.tags.iter().take(3).map(|t| view! { <Tag name=t.clone()/> }).collect_view()}
             </div>
             <p class="mt-3 flex items-center gap-2 text-xs text-slate-400">{children()}</p>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::product_card::CardFrame;
 use crate::components::query;
-use crate::model::{Facet, SearchHit, SearchPage};
+use crate::model::{Compliance, Facet, SearchHit, SearchPage};
 
 /// The results of a search as markup. `query` is the page's query string; facet and pager links change one
 /// part of it.
@@ -179,7 +179,7 @@ fn SearchHitCard(hit: SearchHit) -> impl IntoView {
         >
             <span>"v" {version}</span>
             <span>{subscribers}</span>
-            {(hit.compliance == "passing").then(|| view! { <span class="rounded bg-emerald-50 px-1 text-emerald-700" title="Meets every policy">"trusted"</span> })}
+            {(hit.compliance == Compliance::Passing).then(|| view! { <span class="rounded bg-emerald-50 px-1 text-emerald-700" title="Meets every policy">"trusted"</span> })}
         </CardFrame>
     }
 }

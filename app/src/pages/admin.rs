@@ -89,7 +89,7 @@ fn Overview(o: AdminOverview, actions: Actions) -> impl IntoView {
                                     <li class="flex items-center justify-between gap-2 py-1.5">
                                         <span>{m.name.clone()} <span class="text-xs text-slate-500">" " {m.email.clone()}</span></span>
                                         <span class="flex items-center gap-2">
-                                            <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{m.role.clone()}</span>
+                                            <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{m.role.as_str()}</span>
                                             <ActionForm action=actions.remove_member>
                                                 <input type="hidden" name="team_id" value=team_id/>
                                                 <input type="hidden" name="user_id" value=m.user_id/>

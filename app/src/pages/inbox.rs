@@ -7,6 +7,7 @@ use crate::api::subscriptions::{
 };
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY};
+use crate::model::SubscriptionStatus;
 
 /// `/inbox`: notifications, access requests to decide, and the active subscribers of your products.
 #[component]
@@ -46,7 +47,7 @@ pub fn InboxPage() -> impl IntoView {
                                     {inbox.pending.is_empty().then(|| view! { <p class="mt-2 text-sm text-slate-500">"Nothing waits for you."</p> })}
                                     <ul class="mt-3 space-y-3">
                                         {inbox.pending.into_iter().map(|r| {
-                                            let renewal_pending = r.status == "approved";
+                                            let renewal_pending = r.status == SubscriptionStatus::Approved;
                                             view! {
                                                 <li class="rounded-xl border border-amber-200 bg-white p-4" data-request=r.id>
                                                     <p class="font-medium">

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_mesh_map;
 use crate::components::errors::ErrorPanel;
-use crate::model::MeshMap;
+use crate::model::{MapEdge, MapGroup, MeshMap, ProductKind, ProductStatus};
 
 #[component]
 pub fn MeshMapPage() -> impl IntoView {
@@ -30,11 +30,11 @@ pub fn MeshMapPage() -> impl IntoView {
     }
 }
 
-fn fill(kind: &str) -> &'static str {
+fn fill(kind: ProductKind) -> &'static str {
     match kind {
-        "source-aligned" => "#eef2ff",
-        "aggregate" => "#ecfdf5",
-        _ => "#fffbeb",
+        ProductKind::SourceAligned => "#eef2ff",
+        ProductKind::Aggregate => "#ecfdf5",
+        ProductKind::ConsumerAligned => "#fffbeb",
     }
 }
 
@@ -92,7 +92,7 @@ fn Map(map: MeshMap, current: Option<String>) -> impl IntoView {
                         <path d="M 0 0 L 10 5 L 0 10 z" fill="#6366f1"/>
                     </marker>
                 </defs>
-                {map.groups.iter().map(|(slug, name, x, y, gw, gh)| view! {
+                {map.groups.iter().map(|MapGroup { slug, name, x, y, w: gw, h: gh }| view! {
                     <g data-group=slug.clone()>
                         <rect x=*x y=*y width=*gw height=*gh rx="12" fill="#f8fafc" stroke="#cbd5e1"/>
                         <a href=format!("/mesh?domain={slug}")>
@@ -102,18 +102,18 @@ fn Map(map: MeshMap, current: Option<String>) -> impl IntoView {
                 }).collect_view()}
                 {map.nodes.iter().map(|n| view! {
                     <a href=n.href.clone() data-node=n.href.clone()>
-                        <title>{format!("{} ({})", n.name, n.kind_label)}</title>
+                        <title>{format!("{} ({})", n.name, n.kind.label())}</title>
                         <rect
                             x=n.x y=n.y width=nw height=nh rx="8"
-                            fill=fill(&n.kind)
-                            stroke=if n.status == "deprecated" { "#d97706" } else { "#94a3b8" }
-                            stroke-dasharray=(n.status == "deprecated").then_some("4 3")
+                            fill=fill(n.kind)
+                            stroke=if n.status == ProductStatus::Deprecated { "#d97706" } else { "#94a3b8" }
+                            stroke-dasharray=(n.status == ProductStatus::Deprecated).then_some("4 3")
                         />
                         <text x=n.x + 10 y=n.y + nh / 2 + 4 font-size="12" fill="#0f172a">{short(&n.name)}</text>
                     </a>
                 }).collect_view()}
                 // Arrows last, over the nodes, from border to border; clicks go through them to the nodes.
-                {map.edges.iter().map(|(from, to, x1, y1, x2, y2)| {
+                {map.edges.iter().map(|MapEdge { from, to, x1, y1, x2, y2 }| {
                     let (dx, dy) = ((x2 - x1) as f64, (y2 - y1) as f64);
                     let len = (dx * dx + dy * dy).sqrt().max(1.0);
                     // Stop at the consumer's border: scale back by the box's half size along the line.

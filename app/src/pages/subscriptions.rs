@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::api::subscriptions::{get_my_subscriptions, CancelSubscription, RenewSubscription};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON_DANGER, BUTTON_SECONDARY};
-use crate::model::SubscriptionRow;
+use crate::model::{SubscriptionRow, SubscriptionStatus};
 
 /// `/subscriptions`: my teams' subscriptions by status, with renew and cancel.
 #[component]
@@ -36,11 +36,16 @@ pub fn SubscriptionsPage() -> impl IntoView {
                         </p>
                     }.into_any(),
                     Ok(rows) => {
-                        let groups = [("requested", "Waiting for approval"), ("approved", "Active"), ("ended", "Ended")];
+                        // One status per group; `None` gathers every ended agreement.
+                        let groups = [
+                            (Some(SubscriptionStatus::Requested), "Waiting for approval"),
+                            (Some(SubscriptionStatus::Approved), "Active"),
+                            (None, "Ended"),
+                        ];
                         groups.into_iter().map(|(key, title)| {
                             let in_group: Vec<SubscriptionRow> = rows.iter().filter(|r| match key {
-                                "ended" => !matches!(r.status.as_str(), "requested" | "approved"),
-                                k => r.status == k,
+                                None => !r.status.is_open(),
+                                Some(k) => r.status == k,
                             }).cloned().collect();
                             (!in_group.is_empty()).then(|| view! {
                                 <section class="mt-8">
@@ -64,16 +69,16 @@ fn Row(
     cancel: ServerAction<CancelSubscription>,
     renew: ServerAction<RenewSubscription>,
 ) -> impl IntoView {
-    let active = r.status == "approved";
-    let open = matches!(r.status.as_str(), "requested" | "approved");
+    let active = r.status == SubscriptionStatus::Approved;
+    let open = r.status.is_open();
     view! {
-        <li class="rounded-xl border border-slate-200 bg-white p-4" data-subscription=r.id data-status=r.status.clone()>
+        <li class="rounded-xl border border-slate-200 bg-white p-4" data-subscription=r.id data-status=r.status.as_str()>
             <div class="flex flex-wrap items-start justify-between gap-3">
                 <div>
                     <p class="font-medium">
                         <a href=r.product_href.clone() class="text-indigo-700 hover:underline">{r.product_name.clone()}</a>
                         " · " {r.port_name.clone()}
-                        <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{r.status_label.clone()}</span>
+                        <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs">{r.status.label()}</span>
                     </p>
                     <p class="text-sm text-slate-600">{r.consumer_team.clone()} {r.consumer_product.clone().map(|(_, n)| format!(" for {n}"))} " · " {r.purpose.clone()}</p>
                     {active.then(|| view! { <code class="mt-1 block text-xs text-slate-600">{r.port_location.clone()}</code> })}

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use crate::api::account::{list_tokens, CreateToken, RevokeToken};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, Field, FormAlert, BUTTON, BUTTON_DANGER};
+use crate::model::TokenState;
 
 /// `/settings/tokens`: personal API tokens for pipelines and scripts.
 #[component]
@@ -76,9 +77,9 @@ pub fn TokensPage() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {rows.into_iter().map(|t| {
-                                    let state = if t.revoked { "revoked" } else if t.expired { "expired" } else { "active" };
+                                    let state = t.state();
                                     view! {
-                                        <tr class="border-t border-slate-100" data-token=t.name.clone() data-state=state>
+                                        <tr class="border-t border-slate-100" data-token=t.name.clone() data-state=state.as_str()>
                                             <td class="px-4 py-2 font-medium">{t.name.clone()}</td>
                                             <td class="px-4 py-2"><code>{t.prefix.clone()} "…"</code></td>
                                             <td class="px-4 py-2">{t.scopes.clone()}</td>
@@ -87,7 +88,7 @@ pub fn TokensPage() -> impl IntoView {
                                                 {t.last_used_at.map(|d| d.format("%e %b %Y %H:%M").to_string()).unwrap_or_else(|| "never".into())}
                                             </td>
                                             <td class="px-4 py-2 text-right">
-                                                {if state == "active" {
+                                                {if state == TokenState::Active {
                                                     view! {
                                                         <ActionForm action=revoke>
                                                             <input type="hidden" name="id" value=t.id/>
@@ -95,7 +96,7 @@ pub fn TokensPage() -> impl IntoView {
                                                         </ActionForm>
                                                     }.into_any()
                                                 } else {
-                                                    view! { <span class="text-xs text-slate-500">{state}</span> }.into_any()
+                                                    view! { <span class="text-xs text-slate-500">{state.as_str()}</span> }.into_any()
                                                 }}
                                             </td>
                                         </tr>

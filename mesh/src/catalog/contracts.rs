@@ -17,13 +17,7 @@ use crate::kinds::ProductStatus;
 use crate::standards::odcs::{self, model::value_text, Contract};
 
 /// What an import did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-}
+pub use crate::kinds::ImportOutcome as Outcome;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Imported {

@@ -47,14 +47,8 @@ pub struct SlaSnap {
     pub element: Option<String>,
 }
 
-/// How much a change matters to consumers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Patch,
-    Minor,
-    Breaking,
-}
+/// How much a change matters to consumers (a vocabulary, so the UI shows it without a string of its own).
+pub use crate::kinds::ChangeLevel as Level;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
@@ -406,13 +400,7 @@ fn diff_sla(old: &Snapshot, new: &Snapshot, out: &mut Vec<Change>) {
 }
 
 /// The smallest version bump the changes need.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bump {
-    Major,
-    Minor,
-    Patch,
-}
+pub use crate::kinds::Bump;
 
 pub fn required_bump(changes: &[Change]) -> Bump {
     match changes.iter().map(|c| c.level).max() {

@@ -10,7 +10,7 @@ use crate::access::Viewer;
 use crate::catalog::listing::ProductCard;
 use crate::entity::prelude::*;
 use crate::error::Result;
-use crate::kinds::{ProductKind, ProductStatus};
+use crate::kinds::{Compliance, ProductKind, ProductStatus};
 
 pub const KINDS: &[&str] = &["source-aligned", "aggregate", "consumer-aligned"];
 pub const STATUSES: &[&str] = &["draft", "published", "deprecated", "retired"];
@@ -91,8 +91,10 @@ impl Codes {
         }
     }
 
-    pub fn compliance(&self) -> &'static str {
+    pub fn compliance(&self) -> Compliance {
         COMPLIANCE[self.compliance as usize]
+            .parse()
+            .unwrap_or(Compliance::Unknown)
     }
 }
 

@@ -137,8 +137,7 @@ pub struct Hit {
     /// Columns whose name or description matched.
     pub columns: Vec<String>,
     pub subscribers: i32,
-    /// passing | failing | unknown
-    pub compliance: String,
+    pub compliance: crate::kinds::Compliance,
 }
 
 /// What to try when nothing matched.
@@ -399,7 +398,7 @@ impl Searcher {
                     summary: text::highlight(&card.summary, tokens),
                     columns: matched_columns,
                     subscribers: doc.subscribers,
-                    compliance: index.codes[at].compliance().to_owned(),
+                    compliance: index.codes[at].compliance(),
                     card,
                 })
             })

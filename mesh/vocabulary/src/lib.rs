@@ -126,6 +126,16 @@ vocabulary!(
     }
 );
 
+impl SubscriptionStatus {
+    /// Still in force or waiting for a decision; every other status has ended the agreement.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            SubscriptionStatus::Requested | SubscriptionStatus::Approved
+        )
+    }
+}
+
 vocabulary!(
     /// How much a failed policy matters.
     Severity {

@@ -6,6 +6,7 @@ use super::GovernanceNav;
 use crate::api::governance::get_domain_compliance;
 use crate::components::charts::{heat, TrendChart};
 use crate::components::errors::ErrorPanel;
+use crate::model::Outcome;
 
 /// `/governance/domains/{domain}`: products x policies, failing first, with the owners to contact.
 #[component]
@@ -50,7 +51,7 @@ pub fn DomainCompliancePage() -> impl IntoView {
                                         {d.policies.iter().map(|p| view! {
                                             <th class="px-1 py-2 font-medium text-slate-600" title=p.title.clone()>
                                                 <span class="block w-16 truncate">{p.key.clone()}</span>
-                                                <span class="block text-[10px] text-slate-400">{p.severity.clone()}</span>
+                                                <span class="block text-[10px] text-slate-400">{p.severity.as_str()}</span>
                                             </th>
                                         }).collect_view()}
                                         <th class="px-3 py-2 text-left">"Owners to contact"</th>
@@ -66,13 +67,13 @@ pub fn DomainCompliancePage() -> impl IntoView {
                                             <td class="px-2 py-1"><span class=format!("rounded px-1.5 font-semibold {}", heat(r.score))>{format!("{:.0}", r.score)}</span></td>
                                             {r.cells.iter().map(|c| match c {
                                                 Some(c) => {
-                                                    let (class, mark) = match c.outcome.as_str() {
-                                                        "pass" => ("bg-emerald-100 text-emerald-800", "✓"),
-                                                        "fail" => ("bg-rose-100 text-rose-800", "✗"),
-                                                        "waived" => ("bg-amber-100 text-amber-800", "W"),
-                                                        _ => ("text-slate-300", "·"),
+                                                    let (class, mark) = match c.outcome {
+                                                        Outcome::Pass => ("bg-emerald-100 text-emerald-800", "✓"),
+                                                        Outcome::Fail => ("bg-rose-100 text-rose-800", "✗"),
+                                                        Outcome::Waived => ("bg-amber-100 text-amber-800", "W"),
+                                                        Outcome::NotApplicable => ("text-slate-300", "·"),
                                                     };
-                                                    view! { <td class=format!("px-1 py-1 text-center {class}") title=c.reason.clone() data-outcome=c.outcome.clone()>{mark}</td> }.into_any()
+                                                    view! { <td class=format!("px-1 py-1 text-center {class}") title=c.reason.clone() data-outcome=c.outcome.as_str()>{mark}</td> }.into_any()
                                                 }
                                                 None => view! { <td class="px-1 py-1 text-center text-slate-300">"·"</td> }.into_any(),
                                             }).collect_view()}

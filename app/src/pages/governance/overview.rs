@@ -66,7 +66,7 @@ pub fn GovernancePage() -> impl IntoView {
                                             {o.policies.iter().map(|p| view! {
                                                 <th class="px-1 py-2 font-medium text-slate-600" title=p.title.clone()>
                                                     <span class="block w-16 truncate">{p.key.clone()}</span>
-                                                    <span class="block text-[10px] text-slate-400">{p.severity.clone()}{p.domain.clone().map(|d| format!(" · {d}"))}</span>
+                                                    <span class="block text-[10px] text-slate-400">{p.severity.as_str()}{p.domain.clone().map(|d| format!(" · {d}"))}</span>
                                                 </th>
                                             }).collect_view()}
                                         </tr>

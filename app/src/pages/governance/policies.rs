@@ -7,7 +7,7 @@ use crate::api::governance::{get_policies, CreatePolicy, UpdatePolicy};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, Field, FormAlert, BUTTON, BUTTON_SECONDARY};
 use crate::error::AppError;
-use crate::model::PolicyRow;
+use crate::model::{PolicyRow, Severity};
 
 const SELECT: &str = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
@@ -61,9 +61,7 @@ pub fn PoliciesPage() -> impl IntoView {
                                         <div>
                                             <label for="policy-severity" class="block text-sm font-medium text-slate-700">"Severity"</label>
                                             <select id="policy-severity" name="severity" class=SELECT>
-                                                <option value="blocker">"Blocker"</option>
-                                                <option value="major" selected>"Major"</option>
-                                                <option value="minor">"Minor"</option>
+                                                {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Severity::Major>{s.label()}</option> }).collect_view()}
                                             </select>
                                         </div>
                                         <div class="sm:col-span-2"><Field form="policy-" label="Rationale" name="rationale" error=create_error/></div>
@@ -100,7 +98,7 @@ fn PolicyItem(
             <div class="flex flex-wrap items-baseline justify-between gap-2">
                 <p class="font-medium">
                     {p.title.clone()}
-                    <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs">{p.severity.clone()}</span>
+                    <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs">{p.severity.as_str()}</span>
                     <span class="ml-1 rounded bg-indigo-50 px-1.5 text-xs text-indigo-700">{scope}</span>
                     {(!p.enabled).then(|| view! { <span class="ml-1 rounded bg-slate-200 px-1.5 text-xs">"disabled"</span> })}
                 </p>
@@ -118,7 +116,7 @@ fn PolicyItem(
                         </select>
                         <input name="params" value=p.params.clone() class="rounded-md border border-slate-300 px-2 py-1 font-mono text-sm"/>
                         <select name="severity" class="rounded-md border border-slate-300 px-2 py-1 text-sm">
-                            {["blocker", "major", "minor"].into_iter().map(|s| view! { <option value=s selected=p.severity == s>{s}</option> }).collect_view()}
+                            {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=p.severity == *s>{s.as_str()}</option> }).collect_view()}
                         </select>
                         <input name="rationale" value=p.rationale.clone() class="rounded-md border border-slate-300 px-2 py-1 text-sm sm:col-span-2"/>
                         <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="enabled" checked=p.enabled/>"Enabled"</label>

@@ -6,6 +6,7 @@ use super::GovernanceNav;
 use crate::api::governance::{get_waivers, DecideWaiver};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON, BUTTON_SECONDARY};
+use crate::model::WaiverStatus;
 
 /// `/governance/waivers`: the stewards' review queue (stewards and admins only).
 #[component]
@@ -27,18 +28,18 @@ pub fn WaiversPage() -> impl IntoView {
                     Ok(rows) => view! {
                         <ul class="space-y-3">
                             {rows.into_iter().map(|w| view! {
-                                <li class="rounded-xl border border-slate-200 bg-white p-4" data-waiver=w.id data-status=w.status.clone()>
+                                <li class="rounded-xl border border-slate-200 bg-white p-4" data-waiver=w.id data-status=w.status.as_str()>
                                     <p class="font-medium">
                                         <a href=w.product_href.clone() class="text-indigo-700 hover:underline">{w.product_name.clone()}</a>
                                         " · " {w.policy.clone()}
-                                        <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs">{w.status.clone()}</span>
+                                        <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs">{w.status.as_str()}</span>
                                     </p>
                                     <p class="mt-1 text-sm text-slate-700">"“" {w.justification.clone()} "”"</p>
                                     <p class="text-xs text-slate-500">
                                         {w.requested_by.clone().map(|n| format!("asked by {n} · "))} {format!("until {}", w.expires_on)}
                                         {(!w.decision_note.is_empty()).then(|| format!(" · {}", w.decision_note))}
                                     </p>
-                                    {(w.status == "requested").then(|| view! {
+                                    {(w.status == WaiverStatus::Requested).then(|| view! {
                                         <ActionForm action=decide attr:class="mt-3 flex flex-wrap items-center gap-2">
                                             <input type="hidden" name="id" value=w.id/>
                                             <input name="note" placeholder="Note to the team" class="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"/>

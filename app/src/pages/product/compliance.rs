@@ -8,7 +8,7 @@ use crate::api::governance::{get_product_compliance, RequestWaiver};
 use crate::components::charts::heat;
 use crate::components::forms::{action_error, FormAlert, BUTTON_SECONDARY};
 use crate::error::AppError;
-use crate::model::{CheckRow, ProductCompliance};
+use crate::model::{CheckRow, Outcome, ProductCompliance, Severity};
 
 pub type ComplianceResource = Resource<Result<ProductCompliance, AppError>>;
 
@@ -33,16 +33,16 @@ pub fn CompliancePanel(
     let failing: Vec<CheckRow> = c
         .checks
         .iter()
-        .filter(|k| k.outcome == "fail")
+        .filter(|k| k.outcome == Outcome::Fail)
         .cloned()
         .collect();
     let waived: Vec<CheckRow> = c
         .checks
         .iter()
-        .filter(|k| k.outcome == "waived")
+        .filter(|k| k.outcome == Outcome::Waived)
         .cloned()
         .collect();
-    let passing = c.checks.iter().filter(|k| k.outcome == "pass").count();
+    let passing = c.checks.iter().filter(|k| k.outcome == Outcome::Pass).count();
     let product_id = c.product_id;
     let may_request = c.may_request_waiver;
     view! {
@@ -81,16 +81,16 @@ fn FailingCheck(
     may_request: bool,
     request: ServerAction<RequestWaiver>,
 ) -> impl IntoView {
-    let tone = match k.severity.as_str() {
-        "blocker" => "bg-rose-100 text-rose-800",
-        "major" => "bg-amber-100 text-amber-800",
-        _ => "bg-slate-100 text-slate-700",
+    let tone = match k.severity {
+        Severity::Blocker => "bg-rose-100 text-rose-800",
+        Severity::Major => "bg-amber-100 text-amber-800",
+        Severity::Minor => "bg-slate-100 text-slate-700",
     };
     let default_until = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
     view! {
         <li data-check=k.key.clone() data-outcome="fail">
             <p class="font-medium">
-                <span class=format!("mr-1 rounded px-1 text-xs {tone}")>{k.severity.clone()}</span>
+                <span class=format!("mr-1 rounded px-1 text-xs {tone}")>{k.severity.as_str()}</span>
                 {k.title.clone()}
                 {k.domain_policy.then(|| view! { <span class="ml-1 text-xs text-slate-500">"(domain policy)"</span> })}
             </p>

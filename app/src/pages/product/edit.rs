@@ -11,7 +11,7 @@ use crate::components::forms::{
     action_error, Field, FormAlert, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY,
 };
 use crate::error::AppError;
-use crate::model::EditContext;
+use crate::model::{EditContext, ProductKind};
 use crate::pages::product::versions::Changes;
 
 #[derive(Clone, Copy)]
@@ -91,11 +91,6 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
     let retire_error = action_error(actions.retire.value());
     let imported = move || actions.import.value().get().and_then(|r| r.ok());
     let id = ctx.id;
-    let kinds = [
-        ("source-aligned", "Source-aligned"),
-        ("aggregate", "Aggregate"),
-        ("consumer-aligned", "Consumer-aligned"),
-    ];
     let mut sla_rows = ctx.sla.clone();
     sla_rows.resize(ctx.sla.len() + 2, Default::default());
     let mut support_rows = ctx.support.clone();
@@ -113,7 +108,7 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
                         <li class="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 p-3 text-sm" data-edit-port=row.port.slug.clone()>
                             <span>
                                 <span class="font-medium">{row.port.name.clone()}</span>
-                                <span class="text-slate-500">" · " {row.port.kind_label.clone()} " · " {row.port.approval_label.clone()}</span>
+                                <span class="text-slate-500">" · " {row.port.kind.label()} " · " {row.port.approval_mode.label()}</span>
                                 <code class="block text-xs text-slate-600">{row.port.location.clone()}</code>
                             </span>
                             <ActionForm action=actions.remove_port>
@@ -137,7 +132,7 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
                     <div>
                         <label for="field-kind" class="block text-sm font-medium text-slate-700">"Type"</label>
                         <select id="field-kind" name="kind" class=SELECT>
-                            {kinds.iter().map(|(v, l)| view! { <option value=*v selected=ctx.kind == *v>{*l}</option> }).collect_view()}
+                            {ProductKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=ctx.kind == *k>{k.label()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="sm:col-span-2">
@@ -268,7 +263,7 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
                         Some(last) => view! {
                             <p>
                                 "Last published: " <strong>{format!("v{last}")}</strong> ". "
-                                {if ctx.proposal.changes.is_empty() { "No changes since." .to_string() } else { format!("Changes since ({} needed):", ctx.proposal.bump.clone().unwrap_or_default()) }}
+                                {if ctx.proposal.changes.is_empty() { "No changes since." .to_string() } else { format!("Changes since ({} needed):", ctx.proposal.bump.map(|b| b.as_str()).unwrap_or_default()) }}
                             </p>
                         }.into_any(),
                     }}

@@ -18,7 +18,7 @@ use crate::api::catalog::get_product_page;
 use crate::components::badges::{KindBadge, StatusBadge, Tag};
 use crate::components::errors::ErrorPanel;
 use crate::error::AppError;
-use crate::model::ProductPage;
+use crate::model::{ProductPage, ProductStatus};
 
 /// The product page resource, shared with the tabs through context.
 pub type PageResource = Resource<Result<ProductPage, AppError>>;
@@ -66,7 +66,7 @@ pub fn ProductShell() -> impl IntoView {
 fn Header(page: ProductPage) -> impl IntoView {
     let card = page.card;
     let updated = card.updated_at.format("%e %b %Y").to_string();
-    let status = card.status.clone();
+    let status = card.status;
     let subscribe_href = format!("/products/{}/{}/subscribe", card.domain_slug, card.slug);
     view! {
         <Title text=card.name.clone()/>
@@ -77,7 +77,7 @@ fn Header(page: ProductPage) -> impl IntoView {
                 {card.domain_name.clone()}
             </a>
         </nav>
-        {(status == "deprecated").then(|| {
+        {(status == ProductStatus::Deprecated).then(|| {
             let sunset = page.sunset_date.map(|d| d.format("%e %B %Y").to_string());
             view! {
                 <div class="mt-4 rounded-lg border border-orange-200 bg-orange-50 p-4 text-sm text-orange-800" role="status">
@@ -91,7 +91,7 @@ fn Header(page: ProductPage) -> impl IntoView {
                 </div>
             }
         })}
-        {(status == "retired").then(|| view! {
+        {(status == ProductStatus::Retired).then(|| view! {
             <div class="mt-4 rounded-lg border border-slate-300 bg-slate-100 p-4 text-sm text-slate-700" role="status">
                 <strong>"Retired. "</strong>
                 "This data product no longer updates and is kept read-only."
@@ -101,8 +101,8 @@ fn Header(page: ProductPage) -> impl IntoView {
             <div class="min-w-0">
                 <div class="flex flex-wrap items-center gap-3">
                     <h1 class="text-3xl font-bold tracking-tight">{card.name.clone()}</h1>
-                    <StatusBadge status=card.status.clone() label=card.status_label.clone()/>
-                    <KindBadge label=card.kind_label.clone()/>
+                    <StatusBadge status=card.status/>
+                    <KindBadge kind=card.kind/>
                 </div>
                 <p class="mt-2 max-w-3xl text-slate-600">{card.summary.clone()}</p>
                 <div class="mt-3 flex flex-wrap gap-1.5">
@@ -120,7 +120,7 @@ fn Header(page: ProductPage) -> impl IntoView {
                 <Fact label="Updated">{updated}</Fact>
                 <Fact label="Subscribers"><span data-testid="subscriber-count">{page.subscribers}</span></Fact>
             </dl>
-            {matches!(status.as_str(), "published" | "deprecated").then(|| view! {
+            {matches!(status, ProductStatus::Published | ProductStatus::Deprecated).then(|| view! {
                 <a
                     href=subscribe_href.clone()
                     class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"

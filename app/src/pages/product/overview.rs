@@ -44,7 +44,7 @@ pub fn OverviewTab() -> impl IntoView {
                                 <ul class="mt-3 space-y-2">
                                     {page.ports.iter().map(|port| view! {
                                         <li data-port=port.slug.clone()>
-                                            <p class="font-medium">{port.name.clone()} <span class="text-xs text-slate-500">" · " {port.kind_label.clone()}</span></p>
+                                            <p class="font-medium">{port.name.clone()} <span class="text-xs text-slate-500">" · " {port.kind.label()}</span></p>
                                             <code class="block break-all text-xs text-slate-600">{port.location.clone()}</code>
                                         </li>
                                     }).collect_view()}

@@ -30,8 +30,8 @@ pub fn PortsTab() -> impl IntoView {
                                     <div class="flex flex-wrap items-center justify-between gap-2">
                                         <p class="font-medium">{row.port.name.clone()}</p>
                                         <div class="flex gap-2 text-xs">
-                                            <span class="rounded bg-slate-100 px-2 py-0.5">{row.port.kind_label.clone()}</span>
-                                            <span class="rounded bg-slate-100 px-2 py-0.5" data-approval=row.port.approval_mode.clone()>{row.port.approval_label.clone()}</span>
+                                            <span class="rounded bg-slate-100 px-2 py-0.5">{row.port.kind.label()}</span>
+                                            <span class="rounded bg-slate-100 px-2 py-0.5" data-approval=row.port.approval_mode.as_str()>{row.port.approval_mode.label()}</span>
                                         </div>
                                     </div>
                                     <code class="mt-2 block break-all rounded bg-slate-50 px-2 py-1 text-xs text-slate-700">{row.port.location.clone()}</code>

@@ -27,8 +27,8 @@ pub fn SubscribeTab() -> impl IntoView {
                                 <div>
                                     <label for="sub-port" class="block text-sm font-medium text-slate-700">"Output port"</label>
                                     <select id="sub-port" name="port_id" class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm">
-                                        {o.ports.iter().map(|(id, name, kind, approval)| view! {
-                                            <option value=*id>{format!("{name} ({kind}, {})", approval.to_lowercase())}</option>
+                                        {o.ports.iter().map(|p| view! {
+                                            <option value=p.id>{format!("{} ({}, {})", p.name, p.kind.label(), p.approval_mode.label().to_lowercase())}</option>
                                         }).collect_view()}
                                     </select>
                                     <p class="mt-1 text-sm text-red-600" data-field-error="port">{field("port")}</p>

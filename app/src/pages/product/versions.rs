@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::product_key;
 use crate::api::products::get_product_versions;
 use crate::components::errors::TabError;
-use crate::model::ChangeRow;
+use crate::model::{ChangeLevel, ChangeRow};
 
 /// Every published version with its summary and the machine diff in words.
 #[component]
@@ -53,14 +53,14 @@ pub fn Changes(changes: Vec<ChangeRow>) -> impl IntoView {
     view! {
         <ul class="mt-3 space-y-1 text-sm">
             {changes.into_iter().map(|c| {
-                let colour = match c.level.as_str() {
-                    "breaking" => "bg-rose-50 text-rose-700",
-                    "minor" => "bg-indigo-50 text-indigo-700",
-                    _ => "bg-slate-100 text-slate-600",
+                let colour = match c.level {
+                    ChangeLevel::Breaking => "bg-rose-50 text-rose-700",
+                    ChangeLevel::Minor => "bg-indigo-50 text-indigo-700",
+                    ChangeLevel::Patch => "bg-slate-100 text-slate-600",
                 };
                 view! {
-                    <li class="flex items-baseline gap-2" data-change=c.level.clone()>
-                        <span class=format!("rounded px-1.5 text-xs font-semibold {colour}")>{c.level.clone()}</span>
+                    <li class="flex items-baseline gap-2" data-change=c.level.as_str()>
+                        <span class=format!("rounded px-1.5 text-xs font-semibold {colour}")>{c.level.as_str()}</span>
                         <code class="text-xs">{c.path.clone()}</code>
                         <span class="text-slate-700">{c.what.clone()}</span>
                     </li>

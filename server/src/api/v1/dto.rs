@@ -337,7 +337,7 @@ impl From<mesh::search::SearchResults> for SearchPage {
                 .map(|h| SearchHit {
                     product: h.card.into(),
                     subscribers: h.subscribers,
-                    compliance: h.compliance,
+                    compliance: h.compliance.as_str().into(),
                     matched_columns: h.columns,
                 })
                 .collect(),
