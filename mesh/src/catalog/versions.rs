@@ -222,10 +222,7 @@ async fn publish_once(
         change_summary: Set(summary.trim().to_owned()),
         bump: Set(match proposal.bump {
             None => "initial".into(),
-            Some(b) => serde_json::to_value(b)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            Some(b) => b.as_str().into(),
         }),
         breaking: Set(breaking),
         changes: Set(serde_json::to_value(&proposal.changes).unwrap_or_default()),

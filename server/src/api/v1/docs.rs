@@ -68,10 +68,7 @@ pub async fn page() -> Response {
                     html.push_str(&format!(
                         "<li><code>{}</code> ({}){}</li>",
                         escape(&p.name),
-                        serde_json::to_value(&p.parameter_in)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        parameter_in(&p.parameter_in),
                         p.description
                             .as_ref()
                             .map(|d| format!(": {}", escape(d)))
@@ -116,4 +113,15 @@ pub async fn page() -> Response {
         HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"),
     );
     response
+}
+
+/// Where a parameter goes, named as OpenAPI names it.
+fn parameter_in(at: &utoipa::openapi::path::ParameterIn) -> &'static str {
+    use utoipa::openapi::path::ParameterIn;
+    match at {
+        ParameterIn::Query => "query",
+        ParameterIn::Path => "path",
+        ParameterIn::Header => "header",
+        ParameterIn::Cookie => "cookie",
+    }
 }

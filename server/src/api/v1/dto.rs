@@ -168,10 +168,7 @@ pub struct Change {
 impl From<mesh::catalog::diff::Change> for Change {
     fn from(c: mesh::catalog::diff::Change) -> Self {
         Self {
-            level: serde_json::to_value(c.level)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            level: c.level.as_str().into(),
             path: c.path,
             what: c.what,
         }

@@ -263,10 +263,7 @@ pub async fn proposal(
     Ok(Json(Proposal {
         current_version: proposal.current_version,
         last_published: proposal.last_published,
-        bump: proposal
-            .bump
-            .and_then(|b| serde_json::to_value(b).ok())
-            .and_then(|v| v.as_str().map(str::to_owned)),
+        bump: proposal.bump.map(|b| b.as_str().into()),
         suggested: proposal.suggested,
         changes: proposal.changes.into_iter().map(Into::into).collect(),
     }))
@@ -409,10 +406,7 @@ pub async fn put_contract(
         mesh::catalog::contracts::import(db, &viewer, id, text, q.port.as_deref()).await?;
     Ok(Json(Imported {
         id: imported.odcs_id,
-        outcome: serde_json::to_value(imported.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        outcome: imported.outcome.as_str().into(),
     }))
 }
 
