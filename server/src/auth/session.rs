@@ -228,16 +228,20 @@ pub async fn require_sign_in_to_browse(
 }
 
 /// What the login page needs before anyone has signed in: itself, the sign-in routes, its assets, the health
-/// checks, and the server functions it calls (named by their types, so a renamed endpoint cannot fall out).
+/// checks, and the server functions it calls. Routes with a constant are named by it (server functions by their
+/// types), so a renamed endpoint cannot fall out; the rest are prefixes: the login page (a Leptos route), every
+/// sign-in route under `/auth/` (demo, provider start and callback, sign-out) and the static files.
 fn open_to_anonymous(path: &str) -> bool {
     use app::api::account::{GetLoginOptions, Whoami};
     use leptos::server_fn::ServerFn;
+
+    use crate::routes::{HEALTHZ, READYZ};
     const PREFIXES: [&str; 6] = [
         "/login",
         "/auth/",
         "/pkg/",
-        "/healthz",
-        "/readyz",
+        HEALTHZ.path,
+        READYZ.path,
         "/favicon.svg",
     ];
     PREFIXES.iter().any(|p| path.starts_with(p))
@@ -267,16 +271,21 @@ mod tests {
 
     #[test]
     fn the_login_page_and_its_server_functions_are_open_to_anonymous_visitors() {
+        use app::api::account::{GetLoginOptions, ListTokens, Whoami};
+        use leptos::server_fn::ServerFn;
+
+        use crate::routes::{API_V1, DEMO_SIGN_IN, READYZ};
         for path in [
             "/login",
-            "/auth/demo",
-            "/api/login_options",
-            "/api/whoami",
-            "/readyz",
+            DEMO_SIGN_IN.path,
+            GetLoginOptions::PATH,
+            Whoami::PATH,
+            READYZ.path,
         ] {
             assert!(open_to_anonymous(path), "{path} should be open");
         }
-        for path in ["/", "/products", "/api/list_tokens", "/api/v1/products"] {
+        let api_products = format!("{API_V1}/products");
+        for path in ["/", "/products", ListTokens::PATH, &api_products] {
             assert!(!open_to_anonymous(path), "{path} should need a sign-in");
         }
     }
