@@ -1,5 +1,6 @@
 //! Who hears of a change: in-app notifications, CloudEvents queued for the teams' webhooks, and the audit entry
 //! of a status change ([`announce`]); consumers told of a breaking change ([`announce_breaking_change`]).
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -126,6 +127,51 @@ pub(super) async fn announce(
     )
     .await?;
     Ok(())
+}
+
+/// Asks the producing team's owners to decide a renewal until `until`.
+pub(super) async fn renewal_requested(
+    db: &impl ConnectionTrait,
+    v: &SubscriptionView,
+    until: NaiveDate,
+) -> Result<()> {
+    let owners = team_owners(db, v.producing_team_id).await?;
+    notifications::notify(
+        db,
+        &owners,
+        &Note {
+            kind: "renewal_requested",
+            title: format!(
+                "{} asks to extend access to {} until {until}",
+                v.consumer_team_name, v.product_name
+            ),
+            body: v.sub.purpose.clone(),
+            link: "/inbox".into(),
+        },
+    )
+    .await
+}
+
+/// Tells the requester that the renewal was declined (access still ends on the old day).
+pub(super) async fn renewal_declined(
+    db: &impl ConnectionTrait,
+    v: &SubscriptionView,
+) -> Result<()> {
+    let requester: Vec<i64> = v.sub.requester_id.into_iter().collect();
+    notifications::notify(
+        db,
+        &requester,
+        &Note {
+            kind: "renewal_declined",
+            title: format!(
+                "The extension of your access to {} was declined",
+                v.product_name
+            ),
+            body: String::new(),
+            link: "/subscriptions".into(),
+        },
+    )
+    .await
 }
 
 /// Tells the consumers of a product about a breaking change just published, with the changes.

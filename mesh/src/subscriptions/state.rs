@@ -1,10 +1,10 @@
-//! The status machine of a subscription ([`next`]) and [`transition`], the one way a status changes: atomically,
-//! audited, notified and published.
-use chrono::Utc;
+//! The status machine of a subscription ([`next`]) and [`transition`], the one way a subscription changes once it
+//! exists (a decision, a cancellation, a revocation, a renewal): atomically, audited, notified and published.
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::alerts::announce;
+use super::alerts::{announce, renewal_declined, renewal_requested};
 use super::view::{shown_to, view_of, SubscriptionView};
 use crate::access::Viewer;
 use crate::db::begin_write;
@@ -20,9 +20,17 @@ pub enum Action {
     Cancel,
     Revoke,
     Expire,
+    /// The consumer asks to keep access until this day. Where no decision is needed (an auto port, or the
+    /// producing team's own subscription) the end date moves at once; otherwise the producing team is asked.
+    Renew(NaiveDate),
+    /// The producing team grants the pending renewal: the end date moves to the day asked for.
+    GrantRenewal,
+    /// The producing team turns the pending renewal down: access still ends on the old day.
+    DeclineRenewal,
 }
 
 /// The state machine: requested -> approved | rejected | cancelled; approved -> cancelled | revoked | expired.
+/// A renewal keeps an approved subscription approved and moves its end date; nothing else can be renewed.
 pub fn next(from: S, action: Action) -> std::result::Result<S, String> {
     use Action::*;
     match (from, action) {
@@ -32,6 +40,9 @@ pub fn next(from: S, action: Action) -> std::result::Result<S, String> {
         (S::Approved, Cancel) => Ok(S::Cancelled),
         (S::Approved, Revoke) => Ok(S::Revoked),
         (S::Approved, Expire) => Ok(S::Expired),
+        (S::Approved, Renew(_) | GrantRenewal | DeclineRenewal) => Ok(S::Approved),
+        (_, Renew(_)) => Err("only an active subscription can be renewed".into()),
+        (_, GrantRenewal | DeclineRenewal) => Err("there is no pending renewal".into()),
         (from, action) => Err(format!(
             "a subscription that is {} cannot be {}",
             from.label().to_lowercase(),
@@ -41,6 +52,7 @@ pub fn next(from: S, action: Action) -> std::result::Result<S, String> {
                 Cancel => "cancelled",
                 Revoke => "revoked",
                 Expire => "expired",
+                Renew(_) | GrantRenewal | DeclineRenewal => "renewed",
             }
         )),
     }
@@ -57,7 +69,8 @@ pub(super) fn event_name(status: S) -> &'static str {
     }
 }
 
-/// Applies an action atomically: the row changes only if it is still in the state this decision was made on.
+/// Applies an action atomically: the row changes only if it is still in the state this decision was made on
+/// (for a renewal decision, also still waiting for the same day), so of two people acting at once exactly one wins.
 pub(super) async fn transition(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -70,6 +83,16 @@ pub(super) async fn transition(
     let v =
         crate::db::retry(|| transition_once(db, viewer, id, action, note, allowed, verb)).await?;
     shown_to(db, viewer, v).await
+}
+
+/// Who hears of a change, decided with the change itself.
+enum Tell {
+    /// Notified, published and audited ([`announce`]) with this note and event type.
+    Announce(String, &'static str),
+    /// The producing team's owners are asked to decide a renewal until this day; nothing is published yet.
+    RenewalRequested(NaiveDate),
+    /// Only the requester hears that the renewal was declined.
+    RenewalDeclined,
 }
 
 async fn transition_once(
@@ -96,14 +119,61 @@ async fn transition_once(
         .col_expr(subscription::Column::UpdatedAt, Expr::value(now))
         .filter(subscription::Column::Id.eq(id))
         .filter(subscription::Column::Status.eq(from));
-    if matches!(action, Action::Approve | Action::Reject | Action::Revoke) {
-        update = update
-            .col_expr(subscription::Column::DecidedBy, Expr::value(viewer.user_id))
-            .col_expr(subscription::Column::DecidedAt, Expr::value(now))
-            .col_expr(subscription::Column::DecisionNote, Expr::value(note.trim()));
-    }
+    let no_reminder = Expr::value(Option::<chrono::DateTime<Utc>>::None);
+    let renewed = "agora.subscription.renewed";
+    let tell = match action {
+        Action::Approve | Action::Reject | Action::Revoke => {
+            update = update
+                .col_expr(subscription::Column::DecidedBy, Expr::value(viewer.user_id))
+                .col_expr(subscription::Column::DecidedAt, Expr::value(now))
+                .col_expr(subscription::Column::DecisionNote, Expr::value(note.trim()));
+            Tell::Announce(note.trim().to_owned(), event_name(to))
+        }
+        Action::Cancel | Action::Expire => Tell::Announce(note.trim().to_owned(), event_name(to)),
+        Action::Renew(until) => {
+            if v.sub.end_date.is_some_and(|e| until <= e) || until <= now.date_naive() {
+                return Err(Error::invalid(
+                    "until",
+                    "the new end date must be later than the current one",
+                ));
+            }
+            if v.needs_no_decision() {
+                update = update
+                    .col_expr(subscription::Column::EndDate, Expr::value(Some(until)))
+                    .col_expr(subscription::Column::ReminderSentAt, no_reminder);
+                Tell::Announce("renewed automatically".into(), renewed)
+            } else {
+                update =
+                    update.col_expr(subscription::Column::RenewalUntil, Expr::value(Some(until)));
+                Tell::RenewalRequested(until)
+            }
+        }
+        Action::GrantRenewal | Action::DeclineRenewal => {
+            let Some(until) = v.sub.renewal_until else {
+                return Err(Error::Conflict("there is no pending renewal".into()));
+            };
+            update = update
+                .col_expr(
+                    subscription::Column::RenewalUntil,
+                    Expr::value(Option::<NaiveDate>::None),
+                )
+                .col_expr(subscription::Column::ReminderSentAt, no_reminder)
+                .filter(subscription::Column::RenewalUntil.eq(until));
+            if action == Action::GrantRenewal {
+                update = update.col_expr(subscription::Column::EndDate, Expr::value(Some(until)));
+                Tell::Announce(format!("extended until {until}"), renewed)
+            } else {
+                Tell::RenewalDeclined
+            }
+        }
+    };
     let changed = update.exec(&tx).await?;
     if changed.rows_affected != 1 {
+        if matches!(action, Action::GrantRenewal | Action::DeclineRenewal) {
+            return Err(Error::Conflict(
+                "someone else decided this renewal first".into(),
+            ));
+        }
         let current = Subscription::find_by_id(id)
             .one(&tx)
             .await?
@@ -121,16 +191,17 @@ async fn transition_once(
         .await?
         .ok_or_else(|| Error::not_found("subscription"))?;
     let v = view_of(&tx, sub).await?;
-    announce(
-        &tx,
-        &v,
-        Some(from),
-        viewer.user_id,
-        note.trim(),
-        event_name(to),
-    )
-    .await?;
-    crate::governance::evaluate_product(&tx, v.sub.product_id).await?;
+    match tell {
+        Tell::Announce(note, event) => {
+            announce(&tx, &v, Some(from), viewer.user_id, &note, event).await?
+        }
+        Tell::RenewalRequested(until) => renewal_requested(&tx, &v, until).await?,
+        Tell::RenewalDeclined => renewal_declined(&tx, &v).await?,
+    }
+    // Only a status change can change how the product's policies evaluate; a new end date does not.
+    if to != from {
+        crate::governance::evaluate_product(&tx, v.sub.product_id).await?;
+    }
     tx.commit().await?;
     Ok(v)
 }
@@ -181,6 +252,29 @@ mod tests {
         assert_eq!(
             next(S::Expired, Action::Approve).unwrap_err(),
             "a subscription that is expired cannot be approved"
+        );
+    }
+
+    #[test]
+    fn only_an_approved_subscription_is_renewed_and_stays_approved() {
+        let day = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        for action in [
+            Action::Renew(day),
+            Action::GrantRenewal,
+            Action::DeclineRenewal,
+        ] {
+            assert_eq!(next(S::Approved, action), Ok(S::Approved));
+            for from in S::ALL.iter().filter(|s| **s != S::Approved) {
+                assert!(next(*from, action).is_err(), "{from:?} {action:?}");
+            }
+        }
+        assert_eq!(
+            next(S::Revoked, Action::Renew(day)).unwrap_err(),
+            "only an active subscription can be renewed"
+        );
+        assert_eq!(
+            next(S::Requested, Action::GrantRenewal).unwrap_err(),
+            "there is no pending renewal"
         );
     }
 }

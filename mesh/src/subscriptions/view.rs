@@ -27,6 +27,15 @@ pub struct SubscriptionView {
     pub decided_by_name: Option<String>,
 }
 
+impl SubscriptionView {
+    /// Whether the producing team need not decide: its port approves automatically, or the subscription is
+    /// the team's own. The same rule admits a request at once and extends a renewal at once.
+    pub(super) fn needs_no_decision(&self) -> bool {
+        self.approval_mode == ApprovalMode::Auto
+            || self.sub.consumer_team_id == self.producing_team_id
+    }
+}
+
 pub(super) async fn view_of(
     db: &impl ConnectionTrait,
     sub: subscription::Model,
