@@ -11,11 +11,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 
 async fn outcome(db: &DatabaseConnection, product: &str, key: &str) -> Option<Outcome> {
     let (d, p) = product.split_once('/').unwrap();
-    let id = catalog::find_product(db, &Viewer::system(), d, p)
+    let visible = mesh::catalog::products::id_of(db, &Viewer::system(), d, p)
         .await
-        .unwrap()
-        .id;
-    dashboard::product(db, id)
+        .unwrap();
+    dashboard::product(db, visible)
         .await
         .unwrap()
         .checks

@@ -104,7 +104,10 @@ async fn an_owner_creates_imports_publishes_and_a_breaking_change_needs_a_major_
             Some(imported.contract_id),
             "the only port serves the contract"
         );
-        let (_, yaml) = contracts::export_yaml(db, product.id, None).await.unwrap();
+        let visible = products::id_of(db, &dan, "marketing", &product.slug)
+            .await
+            .unwrap();
+        let (_, yaml) = contracts::export_yaml(db, visible, None).await.unwrap();
         assert!(
             yaml.contains("apiVersion: v3.1.0") && yaml.contains("role: reach_analyst"),
             "{yaml}"
@@ -157,7 +160,7 @@ async fn an_owner_creates_imports_publishes_and_a_breaking_change_needs_a_major_
             .await
             .unwrap();
         assert!(v2.breaking);
-        let history = versions::history(db, product.id).await.unwrap();
+        let history = versions::history(db, visible).await.unwrap();
         assert_eq!(history.len(), 2);
         assert_eq!(history[0].version, "2.0.0");
         assert_eq!(history[0].published_by.as_deref(), Some("Daniel Okafor"));
@@ -366,7 +369,10 @@ async fn every_shared_example_imports_into_a_product_and_exports_valid() {
                 .await
                 .unwrap_or_else(|e| panic!("{}: {name}: {e}", t.label));
             assert_eq!(imported.outcome, Outcome::Created);
-            let (_, exported) = contracts::export_yaml(db, product.id, None).await.unwrap();
+            let visible = products::id_of(db, &dan, "marketing", &product.slug)
+                .await
+                .unwrap();
+            let (_, exported) = contracts::export_yaml(db, visible, None).await.unwrap();
             let doc =
                 mesh::standards::odcs::read(&exported).unwrap_or_else(|p| panic!("{name}: {p:?}"));
             mesh::standards::odcs::validate_v310(&doc).unwrap();

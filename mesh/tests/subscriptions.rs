@@ -433,11 +433,11 @@ async fn approved_subscriptions_from_products_are_lineage() {
     for t in databases().await {
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();
-        let attribution =
-            catalog::find_product(db, &Viewer::system(), "marketing", "marketing-attribution")
+        let (visible, attribution) =
+            catalog::find_visible(db, &Viewer::system(), "marketing", "marketing-attribution")
                 .await
                 .unwrap();
-        let (up, down) = subscriptions::lineage(db, &Viewer::system(), attribution.id)
+        let (up, down) = subscriptions::lineage(db, &Viewer::system(), visible)
             .await
             .unwrap();
         let names: Vec<&str> = up.iter().map(|l| l.slug.as_str()).collect();
@@ -447,10 +447,10 @@ async fn approved_subscriptions_from_products_are_lineage() {
             t.label
         );
         assert!(down.is_empty());
-        let orders = catalog::find_product(db, &Viewer::system(), "sales", "customer-orders")
+        let (orders, _) = catalog::find_visible(db, &Viewer::system(), "sales", "customer-orders")
             .await
             .unwrap();
-        let (_, down) = subscriptions::lineage(db, &Viewer::system(), orders.id)
+        let (_, down) = subscriptions::lineage(db, &Viewer::system(), orders)
             .await
             .unwrap();
         assert!(down.iter().any(|l| l.slug == "daily-revenue"));
@@ -464,7 +464,7 @@ async fn approved_subscriptions_from_products_are_lineage() {
         let mut active: subscription::ActiveModel = sub.into();
         active.status = Set(S::Revoked);
         active.update(db).await.unwrap();
-        let (up, _) = subscriptions::lineage(db, &Viewer::system(), attribution.id)
+        let (up, _) = subscriptions::lineage(db, &Viewer::system(), visible)
             .await
             .unwrap();
         assert_eq!(up.len(), 1);

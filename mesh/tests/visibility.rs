@@ -37,9 +37,11 @@ async fn lineage_names_a_draft_only_to_its_own_team() {
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();
         let orders = orders(db).await;
+        let orders = orders.slug.as_str();
         let draft = draft(db).await;
         let downstream = |v: Viewer| async move {
-            let (_, down) = subscriptions::lineage(db, &v, orders.id).await.unwrap();
+            let visible = products::id_of(db, &v, "sales", orders).await.unwrap();
+            let (_, down) = subscriptions::lineage(db, &v, visible).await.unwrap();
             down.into_iter().map(|l| l.slug).collect::<Vec<_>>()
         };
         for (who, v) in [
@@ -67,9 +69,11 @@ async fn lineage_names_a_draft_only_to_its_own_team() {
             );
         }
         // Upstream of the draft is its team's business: they see where it reads from.
-        let (up, _) = subscriptions::lineage(db, &viewer(db, ANA).await, draft.id)
+        let ana = viewer(db, ANA).await;
+        let visible = products::id_of(db, &ana, "customer-service", &draft.slug)
             .await
             .unwrap();
+        let (up, _) = subscriptions::lineage(db, &ana, visible).await.unwrap();
         assert!(up.iter().any(|l| l.slug == "customer-orders"));
     }
 }

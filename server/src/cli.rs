@@ -90,10 +90,10 @@ pub async fn export(
             .await
             .map_err(|e| e.to_string())?
     } else {
-        let id = mesh::catalog::products::id_of(db, &viewer, domain, slug)
+        let visible = mesh::catalog::products::id_of(db, &viewer, domain, slug)
             .await
             .map_err(|e| e.to_string())?;
-        mesh::catalog::contracts::export_yaml(db, id, None)
+        mesh::catalog::contracts::export_yaml(db, visible, None)
             .await
             .map_err(|e| e.to_string())?
             .1

@@ -95,8 +95,9 @@ pub async fn get_product_compliance(
     use crate::model::CheckRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
-    let p = mesh::catalog::listing::find_product(&ctx.db, &viewer, &domain, &product).await?;
-    let c = mesh::governance::dashboard::product(&ctx.db, p.id).await?;
+    let (visible, p) =
+        mesh::catalog::listing::find_visible(&ctx.db, &viewer, &domain, &product).await?;
+    let c = mesh::governance::dashboard::product(&ctx.db, visible).await?;
     Ok(ProductCompliance {
         product_id: p.id,
         score: c.score,

@@ -12,7 +12,11 @@ use crate::model::{
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::ssr::{app_context, viewer};
-    pub async fn product_id(domain: &str, product: &str) -> Result<i64, crate::error::AppError> {
+    /// The product as the viewer may see it: what the reads by id take.
+    pub async fn visible(
+        domain: &str,
+        product: &str,
+    ) -> Result<mesh::catalog::listing::VisibleProduct, crate::error::AppError> {
         let ctx = app_context()?;
         Ok(mesh::catalog::products::id_of(&ctx.db, &viewer(), domain, product).await?)
     }
@@ -65,8 +69,8 @@ pub async fn get_product_versions(
     product: String,
 ) -> Result<Vec<VersionRow>, AppError> {
     let ctx = ssr::app_context()?;
-    let id = ssr::product_id(&domain, &product).await?;
-    Ok(mesh::catalog::versions::history(&ctx.db, id)
+    let product = ssr::visible(&domain, &product).await?;
+    Ok(mesh::catalog::versions::history(&ctx.db, product)
         .await?
         .into_iter()
         .map(Into::into)

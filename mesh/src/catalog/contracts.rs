@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::access::Viewer;
 use crate::activity::audit::{self, Entry};
+use crate::catalog::listing::VisibleProduct;
 use crate::db::begin_write;
 use crate::entity::prelude::*;
 use crate::error::{Error, FieldError, Result};
@@ -422,13 +423,13 @@ pub async fn of_product(
         .await?)
 }
 
-/// One contract of a product by its ODCS id (the first one when `odcs_id` is `None`).
+/// One contract of a product the caller found visible, by its ODCS id (the first one when `odcs_id` is `None`).
 pub async fn find(
     db: &impl ConnectionTrait,
-    product_id: i64,
+    product: VisibleProduct,
     odcs_id: Option<&str>,
 ) -> Result<data_contract::Model> {
-    let mut query = DataContract::find().filter(data_contract::Column::ProductId.eq(product_id));
+    let mut query = DataContract::find().filter(data_contract::Column::ProductId.eq(product.id()));
     if let Some(id) = odcs_id {
         query = query.filter(data_contract::Column::OdcsId.eq(id));
     }
@@ -490,7 +491,8 @@ async fn edit_terms_once(
         .one(&tx)
         .await?
         .ok_or_else(|| Error::not_found("domain"))?;
-    let mut doc = match find(&tx, product.id, None).await {
+    // `product_for_change` checked more than visibility: the viewer's team owns it.
+    let mut doc = match find(&tx, VisibleProduct::checked(product.id), None).await {
         Ok(c) => c.document,
         Err(Error::NotFound(_)) => skeleton(&domain.slug, &product),
         Err(e) => return Err(e),
@@ -623,10 +625,10 @@ async fn edit_terms_once(
 /// The contract as v3.1.0 YAML, for anyone who may see the product.
 pub async fn export_yaml(
     db: &impl ConnectionTrait,
-    product_id: i64,
+    product: VisibleProduct,
     odcs_id: Option<&str>,
 ) -> Result<(String, String)> {
-    let contract = find(db, product_id, odcs_id).await?;
+    let contract = find(db, product, odcs_id).await?;
     Ok((contract.odcs_id.clone(), odcs::to_yaml(&contract.document)))
 }
 

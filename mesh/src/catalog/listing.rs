@@ -271,6 +271,34 @@ async fn tags_of(
     Ok(out)
 }
 
+/// A product the viewer was found allowed to see. Only mesh makes one, after the visibility check
+/// ([`find_visible`], [`crate::catalog::products::id_of`]), so the reads by id that take no viewer (version
+/// history, contracts, compliance checks, lineage) cannot be handed an id nobody checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VisibleProduct(i64);
+
+impl VisibleProduct {
+    /// For mesh code that has just checked (or, like a job acting for the system, needs no check).
+    pub(crate) fn checked(id: i64) -> Self {
+        Self(id)
+    }
+
+    pub fn id(self) -> i64 {
+        self.0
+    }
+}
+
+/// Like [`find_product`], with the proof of the check for the reads that take a [`VisibleProduct`].
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    domain_slug: &str,
+    product_slug: &str,
+) -> Result<(VisibleProduct, data_product::Model)> {
+    let product = find_product(db, viewer, domain_slug, product_slug).await?;
+    Ok((VisibleProduct::checked(product.id), product))
+}
+
 /// Finds a product by its domain and product slugs, as the viewer may see it.
 pub async fn find_product(
     db: &impl ConnectionTrait,

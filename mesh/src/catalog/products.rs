@@ -529,17 +529,19 @@ async fn retire_once(db: &DatabaseConnection, viewer: &Viewer, product_id: i64) 
     Ok(())
 }
 
-/// The product id for `domain/product` as the viewer may see it (for forms and the API).
+/// The product `domain/product` as the viewer may see it (for forms and the API); the id is [`VisibleProduct::id`].
+///
+/// [`VisibleProduct::id`]: crate::catalog::listing::VisibleProduct::id
 pub async fn id_of(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     domain: &str,
     product: &str,
-) -> Result<i64> {
+) -> Result<crate::catalog::listing::VisibleProduct> {
     Ok(
-        crate::catalog::listing::find_product(db, viewer, domain, product)
+        crate::catalog::listing::find_visible(db, viewer, domain, product)
             .await?
-            .id,
+            .0,
     )
 }
 

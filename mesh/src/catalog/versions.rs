@@ -305,10 +305,13 @@ pub struct VersionView {
     pub published_at: chrono::DateTime<Utc>,
 }
 
-/// Newest first.
-pub async fn history(db: &impl ConnectionTrait, product_id: i64) -> Result<Vec<VersionView>> {
+/// Newest first, of a product the caller found visible.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    product: crate::catalog::listing::VisibleProduct,
+) -> Result<Vec<VersionView>> {
     let rows = ProductVersion::find()
-        .filter(product_version::Column::ProductId.eq(product_id))
+        .filter(product_version::Column::ProductId.eq(product.id()))
         .order_by_desc(product_version::Column::Id)
         .all(db)
         .await?;

@@ -167,10 +167,14 @@ pub struct ProductCompliance {
     pub checks: Vec<Check>,
 }
 
-/// A product's checks, failing first (blockers before majors before minors).
-pub async fn product(db: &impl ConnectionTrait, product_id: i64) -> Result<ProductCompliance> {
+/// A product's checks, failing first (blockers before majors before minors); of a product the caller found
+/// visible, since the checks name what the product lacks.
+pub async fn product(
+    db: &impl ConnectionTrait,
+    product: crate::catalog::listing::VisibleProduct,
+) -> Result<ProductCompliance> {
     let evaluations = Evaluation::find()
-        .filter(evaluation::Column::ProductId.eq(product_id))
+        .filter(evaluation::Column::ProductId.eq(product.id()))
         .all(db)
         .await?;
     let policies = policies_by_id(db).await?;

@@ -3,6 +3,7 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::access::Viewer;
+use crate::catalog::listing::VisibleProduct;
 use crate::entity::prelude::*;
 use crate::error::{Error, Result};
 use crate::kinds::SubscriptionStatus as S;
@@ -17,12 +18,14 @@ pub struct LineageLink {
 }
 
 /// Upstream (the products this one consumes) and downstream (the products consuming this one), as the viewer
-/// may see them: another team's draft at either end of an edge is left out, so lineage never names it.
+/// may see them: another team's draft at either end of an edge is left out, so lineage never names it. The
+/// product itself must have been found visible ([`VisibleProduct`]): its edges say it exists.
 pub async fn lineage(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    product_id: i64,
+    product: VisibleProduct,
 ) -> Result<(Vec<LineageLink>, Vec<LineageLink>)> {
+    let product_id = product.id();
     let upstream_subs = Subscription::find()
         .filter(subscription::Column::ConsumerProductId.eq(product_id))
         .filter(subscription::Column::Status.eq(S::Approved))

@@ -324,6 +324,7 @@ async fn scripts_and_handlers_in_docs_never_reach_the_page() {
     )
     .await
     .unwrap()
+    .id()
     .to_string();
     let docs = "# Hi\n\n<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n\n[click](javascript:alert(3))";
     let (status, body) = app

@@ -208,8 +208,8 @@ pub async fn product(
     Caller(viewer): Caller,
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<Json<ProductChecks>> {
-    let p = mesh::catalog::listing::find_product(&state.ctx.db, &viewer, &domain, &product).await?;
-    let c = mesh::governance::dashboard::product(&state.ctx.db, p.id).await?;
+    let visible = mesh::catalog::products::id_of(&state.ctx.db, &viewer, &domain, &product).await?;
+    let c = mesh::governance::dashboard::product(&state.ctx.db, visible).await?;
     Ok(Json(ProductChecks {
         score: c.score,
         checks: c

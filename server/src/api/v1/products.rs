@@ -213,9 +213,10 @@ pub async fn publish(
     Body(body): Body<Publish>,
 ) -> ApiResult<Json<Version>> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
-    mesh::catalog::versions::publish(db, &viewer, id, &body.version, &body.summary).await?;
-    let latest = mesh::catalog::versions::history(db, id)
+    let visible = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    mesh::catalog::versions::publish(db, &viewer, visible.id(), &body.version, &body.summary)
+        .await?;
+    let latest = mesh::catalog::versions::history(db, visible)
         .await?
         .into_iter()
         .next();
@@ -240,8 +241,8 @@ pub async fn versions(
 ) -> ApiResult<Response> {
     let paging = Paging::from_query(&p)?;
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
-    let items: Vec<Version> = mesh::catalog::versions::history(db, id)
+    let visible = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let items: Vec<Version> = mesh::catalog::versions::history(db, visible)
         .await?
         .into_iter()
         .map(Into::into)
@@ -280,7 +281,9 @@ pub async fn deprecate(
     Body(body): Body<Deprecate>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product)
+        .await?
+        .id();
     mesh::catalog::products::deprecate(db, &viewer, id, &body.sunset_date, &body.replacement)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -296,7 +299,9 @@ pub async fn retire(
     PathParams((domain, product)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product)
+        .await?
+        .id();
     mesh::catalog::products::retire(db, &viewer, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -329,7 +334,9 @@ pub async fn add_port(
     Body(body): Body<NewPort>,
 ) -> ApiResult<(StatusCode, Json<Vec<Port>>)> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product)
+        .await?
+        .id();
     let new = mesh::catalog::products::NewPort {
         slug: body.slug,
         name: body.name,
@@ -356,7 +363,9 @@ pub async fn remove_port(
     PathParams((domain, product, port)): PathParams<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product)
+        .await?
+        .id();
     mesh::catalog::products::remove_port(db, &viewer, id, &port).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -372,8 +381,8 @@ pub async fn get_contract(
     Params(q): Params<ContractQuery>,
 ) -> ApiResult<Response> {
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
-    let contract = mesh::catalog::contracts::find(db, id, q.id.as_deref()).await?;
+    let visible = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let contract = mesh::catalog::contracts::find(db, visible, q.id.as_deref()).await?;
     if q.format.as_deref() == Some("json") {
         return Ok(Json(mesh::standards::odcs::for_export(&contract.document)).into_response());
     }
@@ -401,7 +410,9 @@ pub async fn put_contract(
     let text = std::str::from_utf8(&body)
         .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the contract must be UTF-8 text"))?;
     let db = &state.ctx.db;
-    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product).await?;
+    let id = mesh::catalog::products::id_of(db, &viewer, &domain, &product)
+        .await?
+        .id();
     let imported =
         mesh::catalog::contracts::import(db, &viewer, id, text, q.port.as_deref()).await?;
     Ok(Json(Imported {
