@@ -1,4 +1,6 @@
-//! The mesh layer's one error type. The web layer maps each variant to a status code and user-facing text.
+//! The mesh layer's one error type. The web layer maps each variant to a status code and user-facing text once,
+//! in `app::error` (`From<mesh::Error> for AppError`); the REST API's problem documents are built from that. A
+//! `Db` error's text (the statement's complaint) only reaches the log, beside what failed.
 use std::fmt;
 
 use crate::db::errors::{duplicate_message, is_unique_violation, is_unreachable};
