@@ -2,7 +2,7 @@
 //! contracts and first versions, and subscriptions. Anything that exists already (by email or slug) is kept.
 use std::collections::HashMap;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::contracts::contract_document;
@@ -17,7 +17,28 @@ use crate::validate;
 pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<SeedReport> {
     let now = Utc::now();
     let mut report = SeedReport::default();
+    let users = users(db, file, now, &mut report).await?;
+    let domains = domains(db, file, now, &mut report).await?;
+    let teams = teams(db, file, now, &users, &domains, &mut report).await?;
+    domain_owners(db, file, &domains, &teams).await?;
+    let products = products(db, file, now, &domains, &teams, &mut report).await?;
+    subscriptions(db, file, now, &users, &teams, &products, &mut report).await?;
+    report.policies = crate::governance::policies::seed_defaults(db).await?;
+    if report.products > 0 {
+        seed_governance_demo(db, &domains, &products, &users).await?;
+    }
+    crate::governance::evaluate_scope(db, None).await?;
+    seed_compliance_history(db).await?;
+    Ok(report)
+}
 
+/// People, by email (the ids of those who were there already, too).
+async fn users<'a>(
+    db: &impl ConnectionTrait,
+    file: &'a SeedFile,
+    now: DateTime<Utc>,
+    report: &mut SeedReport,
+) -> Result<HashMap<&'a str, i64>> {
     let mut users = HashMap::new();
     for u in &file.users {
         let existing = User::find()
@@ -44,7 +65,16 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
         };
         users.insert(u.email.as_str(), model.id);
     }
+    Ok(users)
+}
 
+/// Domains by slug; a parent is listed before its subdomains.
+async fn domains<'a>(
+    db: &impl ConnectionTrait,
+    file: &'a SeedFile,
+    now: DateTime<Utc>,
+    report: &mut SeedReport,
+) -> Result<HashMap<&'a str, domain::Model>> {
     let mut domains: HashMap<&str, domain::Model> = HashMap::new();
     for d in &file.domains {
         validate::slug(&d.slug).map_err(|m| Error::invalid(format!("domains.{}", d.slug), m))?;
@@ -85,7 +115,18 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
         };
         domains.insert(d.slug.as_str(), model);
     }
+    Ok(domains)
+}
 
+/// Teams by slug, with their owners and members (a new team only: an existing team's people are its own).
+async fn teams<'a>(
+    db: &impl ConnectionTrait,
+    file: &'a SeedFile,
+    now: DateTime<Utc>,
+    users: &HashMap<&str, i64>,
+    domains: &HashMap<&str, domain::Model>,
+    report: &mut SeedReport,
+) -> Result<HashMap<&'a str, i64>> {
     let mut teams = HashMap::new();
     for t in &file.teams {
         let domain = domains.get(t.domain.as_str()).ok_or_else(|| {
@@ -139,7 +180,16 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
         };
         teams.insert(t.slug.as_str(), model.id);
     }
+    Ok(teams)
+}
 
+/// Domains get their owning team once the teams exist; an owner set since is kept.
+async fn domain_owners(
+    db: &impl ConnectionTrait,
+    file: &SeedFile,
+    domains: &HashMap<&str, domain::Model>,
+    teams: &HashMap<&str, i64>,
+) -> Result<()> {
     for d in &file.domains {
         if let Some(owner) = &d.owner_team {
             let team_id = *teams.get(owner.as_str()).ok_or_else(|| {
@@ -156,7 +206,19 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
             }
         }
     }
+    Ok(())
+}
 
+/// Data products by `domain/slug`, with ports, tags, contract and first version, then the replacements of
+/// deprecated ones (which may be listed after them).
+async fn products(
+    db: &impl ConnectionTrait,
+    file: &SeedFile,
+    now: DateTime<Utc>,
+    domains: &HashMap<&str, domain::Model>,
+    teams: &HashMap<&str, i64>,
+    report: &mut SeedReport,
+) -> Result<HashMap<String, i64>> {
     let mut products: HashMap<String, i64> = HashMap::new();
     let mut replacements = Vec::new();
     for p in &file.products {
@@ -244,6 +306,30 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
         }
         products.insert(key, product.id);
     }
+    for (product, target) in replacements {
+        let id = *products.get(&target).ok_or_else(|| {
+            Error::invalid(
+                format!("products.{}.replacement", product.slug),
+                format!("unknown product `{target}`"),
+            )
+        })?;
+        let mut active: data_product::ActiveModel = product.into();
+        active.replacement_id = Set(Some(id));
+        active.update(db).await?;
+    }
+    Ok(products)
+}
+
+/// Access agreements between teams (one per team and port).
+async fn subscriptions(
+    db: &impl ConnectionTrait,
+    file: &SeedFile,
+    now: DateTime<Utc>,
+    users: &HashMap<&str, i64>,
+    teams: &HashMap<&str, i64>,
+    products: &HashMap<String, i64>,
+    report: &mut SeedReport,
+) -> Result<()> {
     for s in &file.subscriptions {
         let at = |what: &str| format!("subscriptions.{}.{what}", s.product);
         let product_id = *products
@@ -305,22 +391,5 @@ pub(super) async fn load(db: &impl ConnectionTrait, file: &SeedFile) -> Result<S
         .await?;
         report.subscriptions += 1;
     }
-    for (product, target) in replacements {
-        let id = *products.get(&target).ok_or_else(|| {
-            Error::invalid(
-                format!("products.{}.replacement", product.slug),
-                format!("unknown product `{target}`"),
-            )
-        })?;
-        let mut active: data_product::ActiveModel = product.into();
-        active.replacement_id = Set(Some(id));
-        active.update(db).await?;
-    }
-    report.policies = crate::governance::policies::seed_defaults(db).await?;
-    if report.products > 0 {
-        seed_governance_demo(db, &domains, &products, &users).await?;
-    }
-    crate::governance::evaluate_scope(db, None).await?;
-    seed_compliance_history(db).await?;
-    Ok(report)
+    Ok(())
 }
