@@ -595,7 +595,36 @@ pub struct SlaHistory {
     pub count_30: usize,
     pub met_90: Option<f64>,
     pub count_90: usize,
-    pub latest: Vec<sla_measurement::Model>,
+    /// The ten newest measurements, newest first.
+    pub latest: Vec<MeasurementView>,
+}
+
+/// One stored SLA measurement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasurementView {
+    pub port_id: Option<i64>,
+    /// The contract's SLA property it measures (`availability`, `latency`, ...).
+    pub property: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub met: bool,
+    pub source: String,
+    pub observed_at: DateTime<Utc>,
+}
+
+impl MeasurementView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    pub(crate) fn from_row(m: sla_measurement::Model) -> Self {
+        Self {
+            port_id: m.port_id,
+            property: m.property,
+            value: m.value,
+            unit: m.unit,
+            met: m.met,
+            source: m.source,
+            observed_at: m.observed_at,
+        }
+    }
 }
 
 pub async fn sla_history(db: &impl ConnectionTrait, product_id: i64) -> Result<SlaHistory> {
@@ -624,7 +653,11 @@ pub async fn sla_history(db: &impl ConnectionTrait, product_id: i64) -> Result<S
         count_30,
         met_90,
         count_90,
-        latest: rows.into_iter().take(10).collect(),
+        latest: rows
+            .into_iter()
+            .take(10)
+            .map(MeasurementView::from_row)
+            .collect(),
     })
 }
 
