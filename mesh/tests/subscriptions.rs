@@ -40,7 +40,10 @@ fn ask(port_id: i64) -> NewRequest {
     }
 }
 
-async fn unread(db: &DatabaseConnection, email: &str) -> Vec<notification::Model> {
+async fn unread(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Vec<mesh::activity::notifications::NotificationView> {
     let v = viewer(db, email).await;
     mesh::activity::notifications::latest(db, &v, 50)
         .await

@@ -1,5 +1,5 @@
 //! In-app notifications: a per-user inbox with an unread count.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -54,19 +54,50 @@ pub async fn unread_count(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<
         .await?)
 }
 
+/// A notification as its recipient sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where the notification leads, a path on our site.
+    pub link: String,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NotificationView {
+    /// What a stored row shows (a function, not `From`, so the entity stays out of the public interface).
+    fn from_row(n: notification::Model) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            link: n.link,
+            read_at: n.read_at,
+            created_at: n.created_at,
+        }
+    }
+}
+
 /// The viewer's latest notifications, newest first.
 pub async fn latest(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     limit: u64,
-) -> Result<Vec<notification::Model>> {
+) -> Result<Vec<NotificationView>> {
     let user_id = viewer.require_user()?;
     Ok(Notification::find()
         .filter(notification::Column::UserId.eq(user_id))
         .order_by_desc(notification::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(NotificationView::from_row)
+        .collect())
 }
 
 /// Marks the viewer's notifications read: one (`Some(id)`) or all.
