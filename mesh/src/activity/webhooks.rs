@@ -444,8 +444,16 @@ pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Vec<Webh
     Ok(out)
 }
 
+/// A webhook just added: where it points and the secret its deliveries are signed with, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedWebhook {
+    pub id: i64,
+    pub url: String,
+    pub secret: String,
+}
+
 /// Adds a webhook to a team the viewer owns, pointing where `rules` allow (at most [`MAX_WEBHOOKS_PER_TEAM`] per
-/// team). Returns the row (with the secret, shown once).
+/// team). Returns it with the secret, shown once.
 pub async fn create(
     conn: &DatabaseConnection,
     viewer: &Viewer,
@@ -453,7 +461,7 @@ pub async fn create(
     team_slug: &str,
     url: &str,
     event_types: &[String],
-) -> Result<webhook::Model> {
+) -> Result<CreatedWebhook> {
     viewer.require_user()?;
     let team = Team::find()
         .filter(team::Column::Slug.eq(team_slug))
@@ -534,7 +542,11 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(row)
+    Ok(CreatedWebhook {
+        id: row.id,
+        url: row.url,
+        secret: row.secret,
+    })
 }
 
 pub async fn delete(db: &impl ConnectionTrait, viewer: &Viewer, webhook_id: i64) -> Result<()> {
