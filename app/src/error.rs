@@ -289,12 +289,9 @@ pub fn answer_page(error: &AppError) {
 /// A secondary load the page can do without (a side panel, a count): its failure neither shows nor changes
 /// the page's status, but one that is ours is still reported (on the server).
 pub fn optional<T>(loaded: Result<T, AppError>) -> Option<T> {
-    match loaded {
-        Ok(value) => Some(value),
-        Err(_error) => {
-            #[cfg(feature = "ssr")]
-            report(&_error, &format!("part of page {}", request_path()));
-            None
-        }
+    #[cfg(feature = "ssr")]
+    if let Err(error) = &loaded {
+        report(error, &format!("part of page {}", request_path()));
     }
+    loaded.ok()
 }
