@@ -4,7 +4,6 @@
 pub mod api;
 pub mod components;
 pub mod error;
-pub mod model;
 pub mod pages;
 pub mod sign_in_problem;
 #[cfg(feature = "ssr")]

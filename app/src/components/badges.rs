@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::model::{ProductKind, ProductStatus};
+use vocabulary::{ProductKind, ProductStatus};
 
 /// Lifecycle status as a coloured pill.
 #[component]

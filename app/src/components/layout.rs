@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::account::whoami;
-use crate::model::Me;
+use crate::api::account::Me;
 
 /// Header with search and navigation, the page, and a footer.
 #[component]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
+use crate::api::catalog::ProductCard;
 use crate::components::badges::{KindBadge, StatusBadge, Tag};
-use crate::model::ProductCard;
 
 /// A product in a grid: name, domain, owner team, summary, status.
 #[component]

@@ -2,9 +2,10 @@
 //! counts, result cards with the matched words marked, the pager, or what to try when nothing matched.
 use leptos::prelude::*;
 
+use crate::api::catalog::{Facet, SearchHit, SearchPage};
 use crate::components::product_card::CardFrame;
 use crate::components::query;
-use crate::model::{Compliance, Facet, SearchHit, SearchPage};
+use vocabulary::Compliance;
 
 /// The results of a search as markup. `query` is the page's query string; facet and pager links change one
 /// part of it.

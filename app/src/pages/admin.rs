@@ -2,6 +2,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::admin::AdminOverview;
 use crate::api::admin::{
     get_admin_overview, CreateDomain, CreateTeam, PutMember, RemoveMember, SetDomainOwner, SetRoles,
 };
@@ -9,7 +10,6 @@ use crate::components::errors::ErrorPanel;
 use crate::components::forms::{
     action_error, Field, FormAlert, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY,
 };
-use crate::model::AdminOverview;
 
 /// `/admin`: domains, teams and members (admins), and the members of teams you own (team owners).
 #[component]

@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::catalog::get_home;
+use crate::api::catalog::ProductCard;
 use crate::components::errors::ErrorPanel;
 use crate::components::product_card::ProductCardView;
-use crate::model::ProductCard;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

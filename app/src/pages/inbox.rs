@@ -7,7 +7,7 @@ use crate::api::subscriptions::{
 };
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY};
-use crate::model::SubscriptionStatus;
+use vocabulary::SubscriptionStatus;
 
 /// `/inbox`: notifications, access requests to decide, and the active subscribers of your products.
 #[component]

@@ -10,9 +10,9 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::api::catalog::search_products;
+use crate::api::catalog::ShownHtml;
 use crate::components::errors::ErrorPanel;
 use crate::components::query;
-use crate::model::ShownHtml;
 
 const SORTS: [(&str, &str); 4] = [
     ("relevance", "Best match"),

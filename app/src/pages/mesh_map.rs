@@ -5,8 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_mesh_map;
+use crate::api::catalog::{MapEdge, MapGroup, MeshMap};
 use crate::components::errors::ErrorPanel;
-use crate::model::{MapEdge, MapGroup, MeshMap, ProductKind, ProductStatus};
+use vocabulary::{ProductKind, ProductStatus};
 
 #[component]
 pub fn MeshMapPage() -> impl IntoView {

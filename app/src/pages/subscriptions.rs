@@ -2,10 +2,11 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::subscriptions::SubscriptionRow;
 use crate::api::subscriptions::{get_my_subscriptions, CancelSubscription, RenewSubscription};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON_DANGER, BUTTON_SECONDARY};
-use crate::model::{SubscriptionRow, SubscriptionStatus};
+use vocabulary::SubscriptionStatus;
 
 /// `/subscriptions`: my teams' subscriptions by status, with renew and cancel.
 #[component]

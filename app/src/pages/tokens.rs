@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::api::account::{list_tokens, CreateToken, RevokeToken};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, Field, FormAlert, BUTTON, BUTTON_DANGER};
-use crate::model::TokenState;
+use vocabulary::TokenState;
 
 /// `/settings/tokens`: personal API tokens for pipelines and scripts.
 #[component]

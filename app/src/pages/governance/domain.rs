@@ -6,7 +6,7 @@ use super::GovernanceNav;
 use crate::api::governance::get_domain_compliance;
 use crate::components::charts::{heat, TrendChart};
 use crate::components::errors::ErrorPanel;
-use crate::model::Outcome;
+use vocabulary::Outcome;
 
 /// `/governance/domains/{domain}`: products x policies, failing first, with the owners to contact.
 #[component]

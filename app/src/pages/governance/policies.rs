@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::GovernanceNav;
+use crate::api::governance::PolicyRow;
 use crate::api::governance::{get_policies, CreatePolicy, UpdatePolicy};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, Field, FormAlert, BUTTON, BUTTON_SECONDARY};
 use crate::error::AppError;
-use crate::model::{PolicyRow, Severity};
+use vocabulary::Severity;
 
 const SELECT: &str = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 

@@ -6,7 +6,7 @@ use super::GovernanceNav;
 use crate::api::governance::{get_waivers, DecideWaiver};
 use crate::components::errors::ErrorPanel;
 use crate::components::forms::{action_error, FormAlert, BUTTON, BUTTON_SECONDARY};
-use crate::model::WaiverStatus;
+use vocabulary::WaiverStatus;
 
 /// `/governance/waivers`: the stewards' review queue (stewards and admins only).
 #[component]

@@ -5,10 +5,11 @@ use leptos::prelude::*;
 
 use super::product_key;
 use crate::api::governance::{get_product_compliance, RequestWaiver};
+use crate::api::governance::{CheckRow, ProductCompliance};
 use crate::components::charts::heat;
 use crate::components::forms::{action_error, FormAlert, BUTTON_SECONDARY};
 use crate::error::AppError;
-use crate::model::{CheckRow, Outcome, ProductCompliance, Severity};
+use vocabulary::{Outcome, Severity};
 
 pub type ComplianceResource = Resource<Result<ProductCompliance, AppError>>;
 
@@ -42,7 +43,11 @@ pub fn CompliancePanel(
         .filter(|k| k.outcome == Outcome::Waived)
         .cloned()
         .collect();
-    let passing = c.checks.iter().filter(|k| k.outcome == Outcome::Pass).count();
+    let passing = c
+        .checks
+        .iter()
+        .filter(|k| k.outcome == Outcome::Pass)
+        .count();
     let product_id = c.product_id;
     let may_request = c.may_request_waiver;
     view! {

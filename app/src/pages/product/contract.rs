@@ -2,9 +2,9 @@ use leptos::prelude::*;
 
 use super::product_key;
 use crate::api::products::get_product_contracts;
+use crate::api::products::ContractCard;
 use crate::components::errors::TabError;
 use crate::components::links::UserLink;
-use crate::model::ContractCard;
 
 /// The data contract(s): SLA as readable cards, terms, price, support; download as ODCS or ODPS.
 #[component]

@@ -2,6 +2,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{product_key, PageResource};
+use crate::api::products::EditContext;
 use crate::api::products::{
     get_edit_context, AddPort, DeprecateProduct, EditContractTerms, ImportContract, PublishProduct,
     RemovePort, RetireProduct, UpdateProduct,
@@ -11,8 +12,8 @@ use crate::components::forms::{
     action_error, Field, FormAlert, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY,
 };
 use crate::error::AppError;
-use crate::model::{EditContext, ProductKind};
 use crate::pages::product::versions::Changes;
+use vocabulary::ProductKind;
 
 #[derive(Clone, Copy)]
 struct Actions {

@@ -15,10 +15,11 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::catalog::get_product_page;
+use crate::api::catalog::ProductPage;
 use crate::components::badges::{KindBadge, StatusBadge, Tag};
 use crate::components::errors::ErrorPanel;
 use crate::error::AppError;
-use crate::model::{ProductPage, ProductStatus};
+use vocabulary::ProductStatus;
 
 /// The product page resource, shared with the tabs through context.
 pub type PageResource = Resource<Result<ProductPage, AppError>>;

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use super::product_key;
+use crate::api::catalog::ProductLink;
 use crate::api::products::get_product_ports;
 use crate::api::subscriptions::get_lineage;
 use crate::components::errors::TabError;
-use crate::model::ProductLink;
 
 /// Output ports (kind, location, approval mode, contract) and input ports.
 #[component]
@@ -56,7 +56,7 @@ pub fn PortsTab() -> impl IntoView {
 
 /// Input ports (the products this one consumes, through approved subscriptions) and downstream consumers.
 #[component]
-fn LineageLists(l: crate::model::Lineage) -> impl IntoView {
+fn LineageLists(l: crate::api::subscriptions::Lineage) -> impl IntoView {
     let list = |items: Vec<(ProductLink, String)>, empty: &'static str, testid: &'static str| {
         if items.is_empty() {
             view! { <p class="mt-2 text-sm text-slate-500" data-testid=testid>{empty}</p> }

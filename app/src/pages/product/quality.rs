@@ -2,9 +2,9 @@ use leptos::prelude::*;
 
 use super::product_key;
 use crate::api::governance::get_quality_results;
+use crate::api::governance::{QualityCheckRow, QualityResults};
 use crate::api::products::get_product_quality;
 use crate::components::errors::TabError;
-use crate::model::{QualityCheckRow, QualityResults};
 
 /// Declared quality rules (results pushed by pipelines join them later).
 #[component]

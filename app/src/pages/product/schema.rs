@@ -3,8 +3,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::product_key;
 use crate::api::products::get_product_schema;
+use crate::api::products::{Column, SchemaObject};
 use crate::components::errors::TabError;
-use crate::model::{Column, SchemaObject};
 
 /// Schema objects and their properties. `?q=` filters on the server (works without JavaScript); once
 /// hydrated, the filter box narrows the rows as you type.

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 
 use super::product_key;
 use crate::api::products::get_product_versions;
+use crate::api::products::ChangeRow;
 use crate::components::errors::TabError;
-use crate::model::{ChangeLevel, ChangeRow};
+use vocabulary::ChangeLevel;
 
 /// Every published version with its summary and the machine diff in words.
 #[component]

@@ -1,8 +1,11 @@
 //! Who am I, how can I sign in, and my API tokens.
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CreatedToken, LoginOptions, Me, TokenRow};
 
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
@@ -18,7 +21,6 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 
 #[server(prefix = "/api", endpoint = "login_options")]
 pub async fn get_login_options() -> Result<LoginOptions, AppError> {
-    use crate::model::{PersonaCard, ProviderButton};
     let ctx = crate::ssr::app_context()?;
     let mut personas = Vec::new();
     for p in &ctx.site.personas {

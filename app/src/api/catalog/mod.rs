@@ -1,9 +1,11 @@
+//! The marketplace: search, the home page, a product's page and the mesh map.
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::model::{DomainTile, ProductCard};
-use crate::model::{Home, ProductPage, RenderedHtml};
 
 /// One page of marketplace search results for a query string (`q=orders&domain=sales&sort=name&page=2`),
 /// rendered: facets, result cards, pager, or what to try when nothing matched.
@@ -64,8 +66,9 @@ pub async fn get_product_page(domain: String, product: String) -> Result<Product
 
 /// The mesh map, optionally around one domain.
 #[server(prefix = "/api", endpoint = "mesh_map")]
-pub async fn get_mesh_map(domain: Option<String>) -> Result<crate::model::MeshMap, AppError> {
-    use crate::model::{MapEdge, MapGroup, MapNode, MeshMap};
+pub async fn get_mesh_map(
+    domain: Option<String>,
+) -> Result<crate::api::catalog::MeshMap, AppError> {
     let ctx = crate::ssr::app_context()?;
     let m =
         mesh::catalog::map::mesh_map(&ctx.db, domain.as_deref().filter(|d| !d.is_empty())).await?;

@@ -1,12 +1,14 @@
 //! Platform administration: domains, teams, members, roles.
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::AdminOverview;
 
 #[server(prefix = "/api", endpoint = "admin_overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
-    use crate::model::{AdminDomain, AdminMember, AdminPerson, AdminTeam};
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let o = mesh::access::admin::overview(&ctx.db, &viewer).await?;

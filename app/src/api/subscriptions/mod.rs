@@ -1,10 +1,14 @@
 //! Subscribing, deciding, the inbox, notifications and team webhooks.
+
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CreatedWebhook, Inbox, Lineage, SubscribeOptions, SubscriptionRow, Webhooks};
 
 /// The subscribe form's choices, read by mesh (signed-in viewers; the viewer's own teams only).
 #[server(prefix = "/api", endpoint = "get_subscribe_options")]
@@ -21,7 +25,7 @@ pub async fn get_subscribe_options(
         ports: o
             .ports
             .into_iter()
-            .map(|p| crate::model::PortChoice {
+            .map(|p| crate::api::subscriptions::PortChoice {
                 id: p.id,
                 name: p.name,
                 kind: p.kind,
@@ -82,7 +86,6 @@ pub async fn renew_subscription(id: i64, until: String) -> Result<(), AppError> 
 
 #[server(prefix = "/api", endpoint = "get_inbox")]
 pub async fn get_inbox() -> Result<Inbox, AppError> {
-    use crate::model::NotificationRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let notes = mesh::activity::notifications::latest(&ctx.db, &viewer, 50).await?;
@@ -156,7 +159,7 @@ pub async fn get_unread_count() -> Result<u64, AppError> {
 
 #[server(prefix = "/api", endpoint = "get_lineage")]
 pub async fn get_lineage(domain: String, product: String) -> Result<Lineage, AppError> {
-    use crate::model::ProductLink;
+    use crate::api::catalog::ProductLink;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let id = mesh::catalog::products::id_of(&ctx.db, &viewer, &domain, &product).await?;
@@ -179,7 +182,6 @@ pub async fn get_lineage(domain: String, product: String) -> Result<Lineage, App
 
 #[server(prefix = "/api", endpoint = "get_webhooks")]
 pub async fn get_webhooks() -> Result<Webhooks, AppError> {
-    use crate::model::{DeliveryRow, WebhookRow};
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let hooks = mesh::activity::webhooks::list(&ctx.db, &viewer).await?;

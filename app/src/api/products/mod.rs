@@ -1,13 +1,14 @@
 //! The product page tabs and the producer's edits.
+
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{
-    ContractCard, EditContext, ImportResult, NewProductOptions, PortRow, QualityRule, SchemaObject,
-    SlaRow, SupportRow, VersionRow,
-};
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -1,17 +1,18 @@
 //! Compliance dashboards, policies, waivers, and results on product pages.
+
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
+
+mod model;
+pub use model::*;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{
-    DomainCompliance, GovernanceOverview, PoliciesPage, ProductCompliance, QualityResults,
-    WaiverRow,
-};
 
 #[cfg(feature = "ssr")]
-fn head(h: mesh::governance::dashboard::PolicyHead) -> crate::model::PolicyHead {
-    crate::model::PolicyHead {
+fn head(h: mesh::governance::dashboard::PolicyHead) -> crate::api::governance::PolicyHead {
+    crate::api::governance::PolicyHead {
         id: h.id,
         key: h.key,
         title: h.title,
@@ -22,7 +23,6 @@ fn head(h: mesh::governance::dashboard::PolicyHead) -> crate::model::PolicyHead 
 
 #[server(prefix = "/api", endpoint = "get_governance")]
 pub async fn get_governance() -> Result<GovernanceOverview, AppError> {
-    use crate::model::DomainComplianceRow;
     let ctx = crate::ssr::app_context()?;
     let o = mesh::governance::dashboard::overview(&ctx.db).await?;
     Ok(GovernanceOverview {
@@ -54,7 +54,6 @@ pub async fn get_domain_compliance(
     domain: String,
     page: usize,
 ) -> Result<DomainCompliance, AppError> {
-    use crate::model::{ComplianceCell, ProductComplianceRow};
     use mesh::governance::dashboard;
     let ctx = crate::ssr::app_context()?;
     let d = dashboard::domain(&ctx.db, &domain, page, dashboard::DOMAIN_PAGE).await?;
@@ -92,7 +91,6 @@ pub async fn get_product_compliance(
     domain: String,
     product: String,
 ) -> Result<ProductCompliance, AppError> {
-    use crate::model::CheckRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let (visible, p) =
@@ -124,7 +122,6 @@ pub async fn get_quality_results(
     domain: String,
     product: String,
 ) -> Result<QualityResults, AppError> {
-    use crate::model::QualityRunRow;
     let ctx = crate::ssr::app_context()?;
     let p = mesh::catalog::listing::find_product(&ctx.db, &crate::ssr::viewer(), &domain, &product)
         .await?;
@@ -143,7 +140,7 @@ pub async fn get_quality_results(
                     .map(|c| {
                         let text =
                             |k: &str| c[k].as_str().map(str::to_owned).filter(|s| !s.is_empty());
-                        crate::model::QualityCheckRow {
+                        crate::api::governance::QualityCheckRow {
                             name: text("name").unwrap_or_default(),
                             result: text("result").unwrap_or_default(),
                             field: text("field"),
@@ -167,7 +164,6 @@ pub async fn get_quality_results(
 
 #[server(prefix = "/api", endpoint = "get_policies")]
 pub async fn get_policies() -> Result<PoliciesPage, AppError> {
-    use crate::model::PolicyRow;
     let ctx = crate::ssr::app_context()?;
     let viewer = crate::ssr::viewer();
     let views = mesh::governance::policies::list(&ctx.db, &viewer).await?;
