@@ -39,14 +39,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -62,39 +62,51 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/agora.css"/>
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
-        <Meta name="description" content="Agora: the data-mesh marketplace"/>
-        <Title formatter=|title: String| format!("{title} · Agora")/>
+        <Stylesheet id="leptos" href="/pkg/agora.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Meta name="description" content="Agora: the data-mesh marketplace" />
+        <Title formatter=|title: String| format!("{title} · Agora") />
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
                     // Async: the whole page is rendered before the first byte, so titles and 404 statuses
                     // that depend on data are right, and the page works without JavaScript.
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/products") view=MarketplacePage ssr=SsrMode::Async/>
-                    <Route path=path!("/products/new") view=NewProductPage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("/products/:domain/:product") view=ProductShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=OverviewTab/>
-                        <Route path=path!("schema") view=SchemaTab/>
-                        <Route path=path!("contract") view=ContractTab/>
-                        <Route path=path!("quality") view=QualityTab/>
-                        <Route path=path!("ports") view=PortsTab/>
-                        <Route path=path!("versions") view=VersionsTab/>
-                        <Route path=path!("edit") view=EditTab/>
-                        <Route path=path!("subscribe") view=SubscribeTab/>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/products") view=MarketplacePage ssr=SsrMode::Async />
+                    <Route path=path!("/products/new") view=NewProductPage ssr=SsrMode::Async />
+                    <ParentRoute
+                        path=path!("/products/:domain/:product")
+                        view=ProductShell
+                        ssr=SsrMode::Async
+                    >
+                        <Route path=path!("") view=OverviewTab />
+                        <Route path=path!("schema") view=SchemaTab />
+                        <Route path=path!("contract") view=ContractTab />
+                        <Route path=path!("quality") view=QualityTab />
+                        <Route path=path!("ports") view=PortsTab />
+                        <Route path=path!("versions") view=VersionsTab />
+                        <Route path=path!("edit") view=EditTab />
+                        <Route path=path!("subscribe") view=SubscribeTab />
                     </ParentRoute>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
-                    <Route path=path!("/mesh") view=MeshMapPage ssr=SsrMode::Async/>
-                    <Route path=path!("/governance") view=GovernancePage ssr=SsrMode::Async/>
-                    <Route path=path!("/governance/policies") view=PoliciesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/governance/waivers") view=WaiversPage ssr=SsrMode::Async/>
-                    <Route path=path!("/governance/domains/:domain") view=DomainCompliancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/subscriptions") view=SubscriptionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/webhooks") view=WebhooksPage ssr=SsrMode::Async />
+                    <Route path=path!("/mesh") view=MeshMapPage ssr=SsrMode::Async />
+                    <Route path=path!("/governance") view=GovernancePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/governance/policies")
+                        view=PoliciesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/governance/waivers") view=WaiversPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/governance/domains/:domain")
+                        view=DomainCompliancePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

@@ -35,10 +35,5 @@ pub fn KindBadge(kind: ProductKind) -> impl IntoView {
 
 #[component]
 pub fn Tag(name: String) -> impl IntoView {
-    view! {
-        <span class="tag-chip">
-            "#"
-            {name}
-        </span>
-    }
+    view! { <span class="tag-chip">"#" {name}</span> }
 }

@@ -31,8 +31,21 @@ pub fn Sparkline(values: Vec<f64>) -> impl IntoView {
         })
         .collect();
     view! {
-        <svg viewBox=format!("0 0 {w} {h}") width=w height=h class="overflow-visible" role="img" aria-label="30-day trend">
-            <polyline points=points.join(" ") fill="none" stroke="currentColor" stroke-width="1.5" class="text-indigo-500"/>
+        <svg
+            viewBox=format!("0 0 {w} {h}")
+            width=w
+            height=h
+            class="overflow-visible"
+            role="img"
+            aria-label="30-day trend"
+        >
+            <polyline
+                points=points.join(" ")
+                fill="none"
+                stroke="currentColor"
+                stroke-width="1.5"
+                class="text-indigo-500"
+            />
         </svg>
     }
 }
@@ -59,16 +72,35 @@ pub fn TrendChart(points: Vec<(NaiveDate, f64)>, target: f64) -> impl IntoView {
         .unwrap_or_default();
     let ty = y(target);
     view! {
-        <svg viewBox=format!("0 0 {w} {h}") class="w-full" role="img" aria-label="Compliance over the last 30 days" data-testid="trend-chart">
-            {[0.0, 50.0, 100.0].into_iter().map(|v| view! {
-                <line x1=pad x2=w - pad y1=y(v) y2=y(v) stroke="#e2e8f0"/>
-                <text x=4 y=y(v) + 4.0 font-size="10" fill="#64748b">{format!("{v:.0}")}</text>
-            }).collect_view()}
-            <line x1=pad x2=w - pad y1=ty y2=ty stroke="#f59e0b" stroke-dasharray="6 4"/>
-            <text x=w - pad - 60.0 y=ty - 4.0 font-size="10" fill="#b45309">{format!("target {target:.0}")}</text>
-            <polyline points=line.join(" ") fill="none" stroke="#4f46e5" stroke-width="2.5"/>
-            <text x=pad y=h - 8.0 font-size="10" fill="#64748b">{first}</text>
-            <text x=w - pad - 40.0 y=h - 8.0 font-size="10" fill="#64748b">{last}</text>
+        <svg
+            viewBox=format!("0 0 {w} {h}")
+            class="w-full"
+            role="img"
+            aria-label="Compliance over the last 30 days"
+            data-testid="trend-chart"
+        >
+            {[0.0, 50.0, 100.0]
+                .into_iter()
+                .map(|v| {
+                    view! {
+                        <line x1=pad x2=w - pad y1=y(v) y2=y(v) stroke="#e2e8f0" />
+                        <text x=4 y=y(v) + 4.0 font-size="10" fill="#64748b">
+                            {format!("{v:.0}")}
+                        </text>
+                    }
+                })
+                .collect_view()}
+            <line x1=pad x2=w - pad y1=ty y2=ty stroke="#f59e0b" stroke-dasharray="6 4" />
+            <text x=w - pad - 60.0 y=ty - 4.0 font-size="10" fill="#b45309">
+                {format!("target {target:.0}")}
+            </text>
+            <polyline points=line.join(" ") fill="none" stroke="#4f46e5" stroke-width="2.5" />
+            <text x=pad y=h - 8.0 font-size="10" fill="#64748b">
+                {first}
+            </text>
+            <text x=w - pad - 40.0 y=h - 8.0 font-size="10" fill="#64748b">
+                {last}
+            </text>
         </svg>
     }
 }

@@ -11,8 +11,8 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::error::answer_page(&error);
     match error {
-        AppError::NotFound(what) => view! { <NotFoundPanel what=what/> }.into_any(),
-        AppError::Unavailable { .. } => view! { <UnavailablePanel/> }.into_any(),
+        AppError::NotFound(what) => view! { <NotFoundPanel what=what /> }.into_any(),
+        AppError::Unavailable { .. } => view! { <UnavailablePanel /> }.into_any(),
         other => view! {
             <div class="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800" role="alert">
                 <p class="font-medium">{other.to_string()}</p>
@@ -26,11 +26,18 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
 #[component]
 fn UnavailablePanel() -> impl IntoView {
     view! {
-        <Title text="Temporarily unavailable"/>
+        <Title text="Temporarily unavailable" />
         <div class="mx-auto max-w-xl py-16 text-center" role="alert" data-testid="unavailable">
             <p class="text-sm font-semibold text-amber-600">"503"</p>
-            <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">"Temporarily unavailable"</h1>
-            <p class="mt-4 text-slate-600">{AppError::Unavailable { cause: Default::default() }.to_string()} "."</p>
+            <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">
+                "Temporarily unavailable"
+            </h1>
+            <p class="mt-4 text-slate-600">
+                {AppError::Unavailable {
+                    cause: Default::default(),
+                }
+                    .to_string()} "."
+            </p>
             <a
                 href=""
                 class="mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
@@ -44,7 +51,7 @@ fn UnavailablePanel() -> impl IntoView {
 #[component]
 fn NotFoundPanel(what: String) -> impl IntoView {
     view! {
-        <Title text="Not found"/>
+        <Title text="Not found" />
         <div class="mx-auto max-w-xl py-16 text-center">
             <p class="text-sm font-semibold text-indigo-600">"404"</p>
             <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900">"Not found"</h1>
@@ -64,7 +71,7 @@ fn NotFoundPanel(what: String) -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::error::answer_page(&AppError::NotFound("this page".into()));
-    view! { <NotFoundPanel what="this page".to_string()/> }
+    view! { <NotFoundPanel what="this page".to_string() /> }
 }
 
 /// A tab's failed load. "Not found" is already shown by the product page around the tab.
@@ -72,6 +79,6 @@ pub fn NotFound() -> impl IntoView {
 pub fn TabError(error: AppError) -> impl IntoView {
     match error {
         AppError::NotFound(_) => ().into_any(),
-        other => view! { <ErrorPanel error=other/> }.into_any(),
+        other => view! { <ErrorPanel error=other /> }.into_any(),
     }
 }

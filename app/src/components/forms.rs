@@ -31,7 +31,9 @@ pub fn Field(
     let id = format!("{form}field-{name}");
     view! {
         <div>
-            <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
+            <label for=id.clone() class="block text-sm font-medium text-slate-700">
+                {label}
+            </label>
             <input
                 id=id
                 name=name
@@ -42,10 +44,18 @@ pub fn Field(
                 aria-invalid=move || message().is_some().then_some("true")
                 class="mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 aria-[invalid=true]:border-red-500"
             />
-            {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-xs text-slate-500">{hint}</p> })}
-            {move || message().map(|m| view! {
-                <p class="mt-1 text-sm text-red-600" data-field-error=name>{m}</p>
-            })}
+            {(!hint.is_empty())
+                .then(|| view! { <p class="mt-1 text-xs text-slate-500">{hint}</p> })}
+            {move || {
+                message()
+                    .map(|m| {
+                        view! {
+                            <p class="mt-1 text-sm text-red-600" data-field-error=name>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -60,7 +70,10 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
                 other => other.to_string(),
             };
             view! {
-                <p class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700" role="alert">
+                <p
+                    class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+                    role="alert"
+                >
                     {text}
                 </p>
             }

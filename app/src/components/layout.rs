@@ -9,9 +9,11 @@ use crate::api::account::Me;
 pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <div class="flex min-h-screen flex-col bg-slate-50 text-slate-900">
-            <Header/>
-            <main class="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">{children()}</main>
-            <Footer/>
+            <Header />
+            <main class="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
+                {children()}
+            </main>
+            <Footer />
         </div>
     }
 }
@@ -22,11 +24,15 @@ fn Header() -> impl IntoView {
         <header class="border-b border-slate-200 bg-white">
             <div class="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 sm:px-6 lg:px-8">
                 <a href="/" class="flex items-center gap-2 text-lg font-bold text-slate-900">
-                    <span class="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 text-white">"A"</span>
+                    <span class="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 text-white">
+                        "A"
+                    </span>
                     "Agora"
                 </a>
                 <form action="/products" method="get" role="search" class="flex-1 max-w-xl">
-                    <label for="site-search" class="sr-only">"Search data products"</label>
+                    <label for="site-search" class="sr-only">
+                        "Search data products"
+                    </label>
                     <input
                         id="site-search"
                         name="q"
@@ -36,11 +42,11 @@ fn Header() -> impl IntoView {
                     />
                 </form>
                 <nav class="flex items-center gap-1 text-sm font-medium" aria-label="Main">
-                    <NavLink href="/products" label="Marketplace"/>
-                    <NavLink href="/mesh" label="Mesh map"/>
-                    <NavLink href="/governance" label="Governance"/>
-                    <NavLink href="/inbox" label="Inbox"/>
-                    <Account/>
+                    <NavLink href="/products" label="Marketplace" />
+                    <NavLink href="/mesh" label="Mesh map" />
+                    <NavLink href="/governance" label="Governance" />
+                    <NavLink href="/inbox" label="Inbox" />
+                    <Account />
                 </nav>
             </div>
         </header>
@@ -93,14 +99,18 @@ fn Account() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let signed_in = matches!(me.await, Ok(Some(_)));
-                let n = if signed_in { crate::error::optional(unread.await).unwrap_or(0) } else { 0 };
-                signed_in.then(|| view! { <Bell n/> })
+                let n = if signed_in {
+                    crate::error::optional(unread.await).unwrap_or(0)
+                } else {
+                    0
+                };
+                signed_in.then(|| view! { <Bell n /> })
             })}
         </Transition>
         <Suspense fallback=sign_in>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(me)) => view! { <UserMenu me/> }.into_any(),
+                    Ok(Some(me)) => view! { <UserMenu me /> }.into_any(),
                     _ => sign_in().into_any(),
                 }
             })}
@@ -112,15 +122,33 @@ fn Account() -> impl IntoView {
 #[component]
 fn Bell(n: u64) -> impl IntoView {
     view! {
-        <a href="/inbox" class="relative ml-1 rounded-md p-1.5 text-slate-600 hover:bg-slate-100" aria-label="Notifications" data-testid="bell">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" class="h-5 w-5">
-                <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0"/>
+        <a
+            href="/inbox"
+            class="relative ml-1 rounded-md p-1.5 text-slate-600 hover:bg-slate-100"
+            aria-label="Notifications"
+            data-testid="bell"
+        >
+            <svg
+                xmlns="http://www.w3.org/2000/svg"
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="1.8"
+                class="h-5 w-5"
+            >
+                <path d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2c0 .5-.2 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0" />
             </svg>
-            {(n > 0).then(|| view! {
-                <span class="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-rose-600 px-1 text-center text-[10px] font-bold leading-[1.1rem] text-white" data-testid="unread">
-                    {n}
-                </span>
-            })}
+            {(n > 0)
+                .then(|| {
+                    view! {
+                        <span
+                            class="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-rose-600 px-1 text-center text-[10px] font-bold leading-[1.1rem] text-white"
+                            data-testid="unread"
+                        >
+                            {n}
+                        </span>
+                    }
+                })}
         </a>
     }
 }
@@ -139,22 +167,46 @@ fn UserMenu(me: Me) -> impl IntoView {
                 <span class="grid h-7 w-7 place-items-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
                     {initials}
                 </span>
-                <span class="hidden text-slate-700 sm:inline" data-testid="user-name">{me.name.clone()}</span>
+                <span class="hidden text-slate-700 sm:inline" data-testid="user-name">
+                    {me.name.clone()}
+                </span>
             </summary>
             <div class="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white py-1 shadow-lg">
                 <p class="border-b border-slate-100 px-3 py-2 text-xs text-slate-500">
-                    {me.email.clone()}
-                    {me.is_steward.then_some(" · steward")}
+                    {me.email.clone()} {me.is_steward.then_some(" · steward")}
                     {me.is_admin.then_some(" · admin")}
                 </p>
-                <a href="/subscriptions" class="block px-3 py-1.5 hover:bg-slate-50">"My subscriptions"</a>
-                <a href="/settings/tokens" class="block px-3 py-1.5 hover:bg-slate-50">"API tokens"</a>
-                {me.owns_teams.then(|| view! { <a href="/settings/webhooks" class="block px-3 py-1.5 hover:bg-slate-50">"Team webhooks"</a> })}
-                {(me.is_admin || me.owns_teams).then(|| view! {
-                    <a href="/admin" class="block px-3 py-1.5 hover:bg-slate-50">"Teams & administration"</a>
-                })}
+                <a href="/subscriptions" class="block px-3 py-1.5 hover:bg-slate-50">
+                    "My subscriptions"
+                </a>
+                <a href="/settings/tokens" class="block px-3 py-1.5 hover:bg-slate-50">
+                    "API tokens"
+                </a>
+                {me
+                    .owns_teams
+                    .then(|| {
+                        view! {
+                            <a
+                                href="/settings/webhooks"
+                                class="block px-3 py-1.5 hover:bg-slate-50"
+                            >
+                                "Team webhooks"
+                            </a>
+                        }
+                    })}
+                {(me.is_admin || me.owns_teams)
+                    .then(|| {
+                        view! {
+                            <a href="/admin" class="block px-3 py-1.5 hover:bg-slate-50">
+                                "Teams & administration"
+                            </a>
+                        }
+                    })}
                 <form method="post" action="/auth/logout">
-                    <button class="block w-full px-3 py-1.5 text-left hover:bg-slate-50" data-testid="sign-out">
+                    <button
+                        class="block w-full px-3 py-1.5 text-left hover:bg-slate-50"
+                        data-testid="sign-out"
+                    >
                         "Sign out"
                     </button>
                 </form>
@@ -201,9 +253,13 @@ fn Footer() -> impl IntoView {
             <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-500 sm:px-6 lg:px-8">
                 <p>"Agora — the data-mesh marketplace. Data as a product, owned by domains."</p>
                 <p>
-                    <a href="/api/v1/docs" class="hover:text-slate-700">"API"</a>
+                    <a href="/api/v1/docs" class="hover:text-slate-700">
+                        "API"
+                    </a>
                     " · "
-                    <a href="/healthz" class="hover:text-slate-700">"Status"</a>
+                    <a href="/healthz" class="hover:text-slate-700">
+                        "Status"
+                    </a>
                 </p>
             </div>
         </footer>

@@ -24,11 +24,17 @@ pub fn safe_href(url: &str) -> Option<String> {
 pub fn UserLink(label: String, url: Option<String>) -> impl IntoView {
     match url.as_deref().map(|u| (u, safe_href(u))) {
         Some((_, Some(href))) => view! {
-            <a href=href rel="noopener noreferrer" class="text-indigo-700 hover:underline">{label}</a>
+            <a href=href rel="noopener noreferrer" class="text-indigo-700 hover:underline">
+                {label}
+            </a>
         }
         .into_any(),
         Some((raw, None)) => view! {
-            <span>{label}</span> " " <code class="break-all text-xs text-slate-500" data-unsafe-link="">{raw.to_owned()}</code>
+            <span>{label}</span>
+            " "
+            <code class="break-all text-xs text-slate-500" data-unsafe-link="">
+                {raw.to_owned()}
+            </code>
         }
         .into_any(),
         None => view! { <span>{label}</span> }.into_any(),

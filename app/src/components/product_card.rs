@@ -10,7 +10,10 @@ pub fn ProductCardView(card: ProductCard) -> impl IntoView {
     let version = card.version.clone();
     view! {
         <CardFrame name=card.name.clone().into_any() summary=card.summary.clone().into_any() card>
-            "v" {version} " · updated " {updated}
+            "v"
+            {version}
+            " · updated "
+            {updated}
         </CardFrame>
     }
 }
@@ -28,15 +31,14 @@ pub fn CardFrame(
 ) -> impl IntoView {
     let href = card.href();
     view! {
-        <article
-            class="result-card group"
-            data-product=card.slug.clone()
-        >
+        <article class="result-card group" data-product=card.slug.clone()>
             <div class="flex items-start justify-between gap-3">
                 <h3 class="result-title">
-                    <a href=href class="after:absolute after:inset-0">{name}</a>
+                    <a href=href class="after:absolute after:inset-0">
+                        {name}
+                    </a>
                 </h3>
-                <StatusBadge status=card.status/>
+                <StatusBadge status=card.status />
             </div>
             <p class="mt-1 text-xs text-slate-500">
                 <span class="font-medium text-slate-700">{card.domain_name.clone()}</span>
@@ -46,8 +48,8 @@ pub fn CardFrame(
             <p class="mt-3 line-clamp-3 flex-1 text-sm text-slate-600">{summary}</p>
             {detail}
             <div class="mt-4 flex flex-wrap items-center gap-1.5">
-                <KindBadge kind=card.kind/>
-                {card.tags.iter().take(3).map(|t| view! { <Tag name=t.clone()/> }).collect_view()}
+                <KindBadge kind=card.kind />
+                {card.tags.iter().take(3).map(|t| view! { <Tag name=t.clone() /> }).collect_view()}
             </div>
             <p class="mt-3 flex items-center gap-2 text-xs text-slate-400">{children()}</p>
         </article>

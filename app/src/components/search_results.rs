@@ -14,7 +14,7 @@ pub fn results_html(page: SearchPage, query: &str) -> String {
     // Under the request's owner (and its arena); the markup is not hydrated, so nothing in it takes an id.
     let owner = Owner::new();
     let query = query.to_owned();
-    owner.with(|| view! { <Results page query/> }.to_html())
+    owner.with(|| view! { <Results page query /> }.to_html())
 }
 
 #[component]
@@ -24,7 +24,11 @@ fn Results(page: SearchPage, query: String) -> impl IntoView {
     let q = query.clone();
     view! {
         <aside aria-label="Filters" class="space-y-5 text-sm">
-            {facets.into_iter().filter(|f| !f.values.is_empty()).map(|f| view! { <FacetList f query=q.clone()/> }).collect_view()}
+            {facets
+                .into_iter()
+                .filter(|f| !f.values.is_empty())
+                .map(|f| view! { <FacetList f query=q.clone() /> })
+                .collect_view()}
         </aside>
         <section aria-label="Results" class="min-w-0">
             <p class="text-sm text-slate-600" data-testid="result-count" data-total=page.total>
@@ -35,11 +39,19 @@ fn Results(page: SearchPage, query: String) -> impl IntoView {
                     (n, false) => format!("{} data products for “{text}”", thousands(n)),
                 }}
             </p>
-            {(page.total == 0).then(|| view! { <NoResults page=page.clone() query=query.clone() text=text.clone()/> })}
+            {(page.total == 0)
+                .then(|| {
+                    view! { <NoResults page=page.clone() query=query.clone() text=text.clone() /> }
+                })}
             <div class="mt-4 grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-                {page.hits.clone().into_iter().map(|hit| view! { <SearchHitCard hit/> }).collect_view()}
+                {page
+                    .hits
+                    .clone()
+                    .into_iter()
+                    .map(|hit| view! { <SearchHitCard hit /> })
+                    .collect_view()}
             </div>
-            <Pager page=page.page pages=page.pages query=query.clone()/>
+            <Pager page=page.page pages=page.pages query=query.clone() />
         </section>
     }
 }
@@ -61,30 +73,43 @@ fn FacetList(f: Facet, query: String) -> impl IntoView {
     let key = f.key.clone();
     view! {
         <div data-facet=f.key.clone()>
-            <h2 class="text-xs font-semibold uppercase tracking-wide text-slate-500">{f.title.clone()}</h2>
+            <h2 class="text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {f.title.clone()}
+            </h2>
             <ul class="mt-2 space-y-1">
-                {f.values.into_iter().map(|v| {
-                    let href = query::toggle(&query, &key, &v.value);
-                    view! {
-                        <li>
-                            <a
-                                href=href
-                                class="facet-option"
-                                aria-current=v.selected.then_some("true")
-                                data-value=v.value.clone()
-                                rel="nofollow"
-                            >
-                                <span class="facet-label">
-                                    <span class="facet-box">{v.selected.then_some("✓")}</span>
-                                    <span class="truncate">{v.label.clone()}</span>
-                                </span>
-                                <span class="facet-count" data-count=v.count>{v.count}</span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
+                {f
+                    .values
+                    .into_iter()
+                    .map(|v| {
+                        let href = query::toggle(&query, &key, &v.value);
+                        view! {
+                            <li>
+                                <a
+                                    href=href
+                                    class="facet-option"
+                                    aria-current=v.selected.then_some("true")
+                                    data-value=v.value.clone()
+                                    rel="nofollow"
+                                >
+                                    <span class="facet-label">
+                                        <span class="facet-box">{v.selected.then_some("✓")}</span>
+                                        <span class="truncate">{v.label.clone()}</span>
+                                    </span>
+                                    <span class="facet-count" data-count=v.count>
+                                        {v.count}
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            {(f.more > 0).then(|| view! { <p class="mt-1 text-xs text-slate-400">{format!("and {} more", f.more)}</p> })}
+            {(f.more > 0)
+                .then(|| {
+                    view! {
+                        <p class="mt-1 text-xs text-slate-400">{format!("and {} more", f.more)}</p>
+                    }
+                })}
         </div>
     }
 }
@@ -93,19 +118,61 @@ fn FacetList(f: Facet, query: String) -> impl IntoView {
 fn NoResults(page: SearchPage, query: String, text: String) -> impl IntoView {
     let did_you_mean = page.did_you_mean.clone().map(|s| {
         let href = query::set(&query, "q", Some(&s));
-        view! { <p>"Did you mean " <a href=href class="font-semibold text-indigo-700 underline" data-testid="did-you-mean">{s.clone()}</a> "?"</p> }
+        view! {
+            <p>
+                "Did you mean "
+                <a
+                    href=href
+                    class="font-semibold text-indigo-700 underline"
+                    data-testid="did-you-mean"
+                >
+                    {s.clone()}
+                </a> "?"
+            </p>
+        }
     });
     view! {
-        <div class="mt-6 space-y-2 rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600" data-testid="no-results">
+        <div
+            class="mt-6 space-y-2 rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600"
+            data-testid="no-results"
+        >
             <p class="font-medium text-slate-800">
-                {if text.is_empty() { "No data products match these filters.".to_string() } else { format!("No data products match “{text}” with these filters.") }}
+                {if text.is_empty() {
+                    "No data products match these filters.".to_string()
+                } else {
+                    format!("No data products match “{text}” with these filters.")
+                }}
             </p>
             {did_you_mean}
-            {page.without_facet.iter().map(|(key, title, n)| {
-                let href = query::without(&query, key);
-                view! { <p><a href=href class="text-indigo-700 underline" data-remove-facet=key.clone()>{format!("Remove the {} filter", title.to_lowercase())}</a> {format!(" ({n} results)")}</p> }
-            }).collect_view()}
-            {(!text.is_empty()).then(|| view! { <p><a href=query::set(&query, "q", None) class="text-indigo-700 underline">"Search all data products"</a></p> })}
+            {page
+                .without_facet
+                .iter()
+                .map(|(key, title, n)| {
+                    let href = query::without(&query, key);
+                    view! {
+                        <p>
+                            <a
+                                href=href
+                                class="text-indigo-700 underline"
+                                data-remove-facet=key.clone()
+                            >
+                                {format!("Remove the {} filter", title.to_lowercase())}
+                            </a>
+                            {format!(" ({n} results)")}
+                        </p>
+                    }
+                })
+                .collect_view()}
+            {(!text.is_empty())
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href=query::set(&query, "q", None) class="text-indigo-700 underline">
+                                "Search all data products"
+                            </a>
+                        </p>
+                    }
+                })}
         </div>
     }
 }
@@ -160,7 +227,8 @@ fn SearchHitCard(hit: SearchHit) -> impl IntoView {
     let columns = (!hit.columns.is_empty()).then(|| {
         view! {
             <p class="mt-2 truncate text-xs text-slate-500" data-testid="matched-columns">
-                "Columns: " <code>{hit.columns.join(", ")}</code>
+                "Columns: "
+                <code>{hit.columns.join(", ")}</code>
             </p>
         }
         .into_any()
@@ -180,7 +248,17 @@ fn SearchHitCard(hit: SearchHit) -> impl IntoView {
         >
             <span>"v" {version}</span>
             <span>{subscribers}</span>
-            {(hit.compliance == Compliance::Passing).then(|| view! { <span class="rounded bg-emerald-50 px-1 text-emerald-700" title="Meets every policy">"trusted"</span> })}
+            {(hit.compliance == Compliance::Passing)
+                .then(|| {
+                    view! {
+                        <span
+                            class="rounded bg-emerald-50 px-1 text-emerald-700"
+                            title="Meets every policy"
+                        >
+                            "trusted"
+                        </span>
+                    }
+                })}
         </CardFrame>
     }
 }

@@ -78,23 +78,36 @@ pub fn MarketplacePage() -> impl IntoView {
         query::pairs(&search())
             .into_iter()
             .filter(|(k, _)| k != "q" && k != "sort" && k != "page")
-            .map(|(k, v)| view! { <input type="hidden" name=k value=v/> })
+            .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
             .collect_view()
     };
 
     view! {
-        <Title text="Marketplace"/>
+        <Title text="Marketplace" />
         <div class="flex flex-wrap items-end justify-between gap-4">
             <div>
                 <h1 class="text-2xl font-bold tracking-tight">"Marketplace"</h1>
-                <p class="mt-1 text-sm text-slate-500">"Data products from every domain, owned and documented by the teams that know them."</p>
+                <p class="mt-1 text-sm text-slate-500">
+                    "Data products from every domain, owned and documented by the teams that know them."
+                </p>
             </div>
-            <a href="/products/new" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500">
+            <a
+                href="/products/new"
+                class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
+            >
                 "New data product"
             </a>
         </div>
-        <form action="/products" method="get" role="search" class="mt-6 flex flex-wrap gap-2" data-testid="search-form">
-            <label for="market-search" class="sr-only">"Search data products"</label>
+        <form
+            action="/products"
+            method="get"
+            role="search"
+            class="mt-6 flex flex-wrap gap-2"
+            data-testid="search-form"
+        >
+            <label for="market-search" class="sr-only">
+                "Search data products"
+            </label>
             <input
                 id="market-search"
                 name="q"
@@ -105,21 +118,47 @@ pub fn MarketplacePage() -> impl IntoView {
                 on:input=on_input
                 class="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
             />
-            <label for="market-sort" class="sr-only">"Sort by"</label>
-            <select id="market-sort" name="sort" on:change=on_sort class="rounded-md border border-slate-300 px-2 py-2 text-sm">
-                {SORTS.iter().map(|(v, l)| view! { <option value=*v selected=move || sort() == *v>{*l}</option> }).collect_view()}
+            <label for="market-sort" class="sr-only">
+                "Sort by"
+            </label>
+            <select
+                id="market-sort"
+                name="sort"
+                on:change=on_sort
+                class="rounded-md border border-slate-300 px-2 py-2 text-sm"
+            >
+                {SORTS
+                    .iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=*v selected=move || sort() == *v>
+                                {*l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
             {carried}
-            <button class="rounded-md bg-slate-800 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700">"Search"</button>
+            <button class="rounded-md bg-slate-800 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700">
+                "Search"
+            </button>
         </form>
-        <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="mt-8 text-slate-500">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(ShownHtml(html)) => view! {
-                        <div class="mt-6 grid gap-8 lg:grid-cols-[15rem_1fr]" data-testid="results" inner_html=html></div>
+                    Ok(ShownHtml(html)) => {
+                        view! {
+                            <div
+                                class="mt-6 grid gap-8 lg:grid-cols-[15rem_1fr]"
+                                data-testid="results"
+                                inner_html=html
+                            ></div>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Transition>

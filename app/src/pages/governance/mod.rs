@@ -16,15 +16,24 @@ pub fn GovernanceNav(current: &'static str) -> impl IntoView {
     ];
     view! {
         <nav class="mb-6 flex gap-2 text-sm" aria-label="Governance">
-            {links.into_iter().map(|(href, label)| {
-                let active = href == current;
-                view! {
-                    <a href=href
-                        class=if active { "rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white" } else { "rounded-md bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50" }>
-                        {label}
-                    </a>
-                }
-            }).collect_view()}
+            {links
+                .into_iter()
+                .map(|(href, label)| {
+                    let active = href == current;
+                    view! {
+                        <a
+                            href=href
+                            class=if active {
+                                "rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white"
+                            } else {
+                                "rounded-md bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50"
+                            }
+                        >
+                            {label}
+                        </a>
+                    }
+                })
+                .collect_view()}
         </nav>
     }
 }

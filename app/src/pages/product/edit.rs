@@ -67,11 +67,13 @@ pub fn EditTab() -> impl IntoView {
         });
     }
     view! {
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="text-slate-500">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(error) => view! { <TabError error/> }.into_any(),
-                    Ok(ctx) => view! { <Editor ctx actions/> }.into_any(),
+                    Err(error) => view! { <TabError error /> }.into_any(),
+                    Ok(ctx) => view! { <Editor ctx actions /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -106,19 +108,24 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
     let port_items = ctx.ports.clone().into_iter().map(|row| {
         let slug = row.port.slug.clone();
         view! {
-                        <li class="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 p-3 text-sm" data-edit-port=row.port.slug.clone()>
-                            <span>
-                                <span class="font-medium">{row.port.name.clone()}</span>
-                                <span class="text-slate-500">" · " {row.port.kind.label()} " · " {row.port.approval_mode.label()}</span>
-                                <code class="block text-xs text-slate-600">{row.port.location.clone()}</code>
-                            </span>
-                            <ActionForm action=actions.remove_port>
-                                <input type="hidden" name="id" value=id/>
-                                <input type="hidden" name="slug" value=slug.clone()/>
-                                <button class=BUTTON_DANGER>"Remove"</button>
-                            </ActionForm>
-                        </li>
-                    }}).collect_view();
+            <li
+                class="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 p-3 text-sm"
+                data-edit-port=row.port.slug.clone()
+            >
+                <span>
+                    <span class="font-medium">{row.port.name.clone()}</span>
+                    <span class="text-slate-500">
+                        " · " {row.port.kind.label()} " · " {row.port.approval_mode.label()}
+                    </span>
+                    <code class="block text-xs text-slate-600">{row.port.location.clone()}</code>
+                </span>
+                <ActionForm action=actions.remove_port>
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <button class=BUTTON_DANGER>"Remove"</button>
+                </ActionForm>
+            </li>
+        }}).collect_view();
     let port_options = ctx
         .ports
         .iter()
@@ -127,53 +134,133 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
     view! {
         <div class="space-y-8">
             <Section title="Overview" anchor="overview">
-                <ActionForm action=actions.update attr:class="grid gap-4 sm:grid-cols-2" attr:data-testid="edit-overview">
-                    <input type="hidden" name="id" value=id/>
-                    <Field label="Name" name="name" value=ctx.name.clone() required=true error=update_error/>
+                <ActionForm
+                    action=actions.update
+                    attr:class="grid gap-4 sm:grid-cols-2"
+                    attr:data-testid="edit-overview"
+                >
+                    <input type="hidden" name="id" value=id />
+                    <Field
+                        label="Name"
+                        name="name"
+                        value=ctx.name.clone()
+                        required=true
+                        error=update_error
+                    />
                     <div>
-                        <label for="field-kind" class="block text-sm font-medium text-slate-700">"Type"</label>
+                        <label for="field-kind" class="block text-sm font-medium text-slate-700">
+                            "Type"
+                        </label>
                         <select id="field-kind" name="kind" class=SELECT>
-                            {ProductKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=ctx.kind == *k>{k.label()}</option> }).collect_view()}
+                            {ProductKind::ALL
+                                .iter()
+                                .map(|k| {
+                                    view! {
+                                        <option value=k.as_str() selected=ctx.kind == *k>
+                                            {k.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </div>
                     <div class="sm:col-span-2">
-                        <Field label="Summary" name="summary" value=ctx.summary.clone() required=true error=update_error/>
+                        <Field
+                            label="Summary"
+                            name="summary"
+                            value=ctx.summary.clone()
+                            required=true
+                            error=update_error
+                        />
                     </div>
                     <div class="sm:col-span-2">
-                        <Field label="Tags" name="tags" value=ctx.tags.clone() hint="comma-separated" error=update_error/>
+                        <Field
+                            label="Tags"
+                            name="tags"
+                            value=ctx.tags.clone()
+                            hint="comma-separated"
+                            error=update_error
+                        />
                     </div>
                     <div class="sm:col-span-2">
-                        <label for="field-description" class="block text-sm font-medium text-slate-700">"Documentation (Markdown)"</label>
-                        <textarea id="field-description" name="description" rows="14" class=TEXTAREA>{ctx.description.clone()}</textarea>
+                        <label
+                            for="field-description"
+                            class="block text-sm font-medium text-slate-700"
+                        >
+                            "Documentation (Markdown)"
+                        </label>
+                        <textarea
+                            id="field-description"
+                            name="description"
+                            rows="14"
+                            class=TEXTAREA
+                        >
+                            {ctx.description.clone()}
+                        </textarea>
                     </div>
                     <div class="flex items-center gap-3 sm:col-span-2">
                         <button class=BUTTON>"Save overview"</button>
-                        <FormAlert error=update_error/>
-                        <Saved action_version=actions.update.version() ok=Signal::derive(move || update_error.get().is_none())/>
+                        <FormAlert error=update_error />
+                        <Saved
+                            action_version=actions.update.version()
+                            ok=Signal::derive(move || update_error.get().is_none())
+                        />
                     </div>
                 </ActionForm>
             </Section>
 
             <Section title="Output ports" anchor="ports">
-                <ul class="space-y-2">
-                    {port_items}
-                </ul>
-                <ActionForm action=actions.add_port attr:class="mt-4 grid gap-3 sm:grid-cols-3" attr:data-testid="add-port">
-                    <input type="hidden" name="id" value=id/>
-                    <Field form="port-" label="Port id" name="slug" placeholder="warehouse" error=port_error/>
-                    <Field form="port-" label="Name" name="name" placeholder="Snowflake table" error=port_error/>
+                <ul class="space-y-2">{port_items}</ul>
+                <ActionForm
+                    action=actions.add_port
+                    attr:class="mt-4 grid gap-3 sm:grid-cols-3"
+                    attr:data-testid="add-port"
+                >
+                    <input type="hidden" name="id" value=id />
+                    <Field
+                        form="port-"
+                        label="Port id"
+                        name="slug"
+                        placeholder="warehouse"
+                        error=port_error
+                    />
+                    <Field
+                        form="port-"
+                        label="Name"
+                        name="name"
+                        placeholder="Snowflake table"
+                        error=port_error
+                    />
                     <div>
-                        <label for="port-kind" class="block text-sm font-medium text-slate-700">"Kind"</label>
+                        <label for="port-kind" class="block text-sm font-medium text-slate-700">
+                            "Kind"
+                        </label>
                         <select id="port-kind" name="kind" class=SELECT>
-                            {[("table", "Table"), ("view", "View"), ("topic", "Topic"), ("file", "File"), ("api", "API")]
-                                .into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                            {[
+                                ("table", "Table"),
+                                ("view", "View"),
+                                ("topic", "Topic"),
+                                ("file", "File"),
+                                ("api", "API"),
+                            ]
+                                .into_iter()
+                                .map(|(v, l)| view! { <option value=v>{l}</option> })
+                                .collect_view()}
                         </select>
                     </div>
                     <div class="sm:col-span-2">
-                        <Field form="port-" label="Location" name="location" placeholder="DB.SCHEMA.TABLE, kafka://…, s3://…, https://…" error=port_error/>
+                        <Field
+                            form="port-"
+                            label="Location"
+                            name="location"
+                            placeholder="DB.SCHEMA.TABLE, kafka://…, s3://…, https://…"
+                            error=port_error
+                        />
                     </div>
                     <div>
-                        <label for="port-approval" class="block text-sm font-medium text-slate-700">"Access requests"</label>
+                        <label for="port-approval" class="block text-sm font-medium text-slate-700">
+                            "Access requests"
+                        </label>
                         <select id="port-approval" name="approval_mode" class=SELECT>
                             <option value="manual">"Manual approval"</option>
                             <option value="auto">"Automatic approval"</option>
@@ -181,116 +268,276 @@ fn Editor(ctx: EditContext, actions: Actions) -> impl IntoView {
                     </div>
                     <div class="flex items-center gap-3 sm:col-span-3">
                         <button class=BUTTON_SECONDARY>"Add port"</button>
-                        <FormAlert error=Signal::derive(move || port_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                        <FormAlert error=Signal::derive(move || {
+                            port_error.get().filter(|e| !matches!(e, AppError::Invalid(_)))
+                        }) />
                     </div>
                 </ActionForm>
             </Section>
 
             <Section title="Data contract" anchor="contract">
-                <ActionForm action=actions.terms attr:class="space-y-4" attr:data-testid="edit-terms">
-                    <input type="hidden" name="id" value=id/>
+                <ActionForm
+                    action=actions.terms
+                    attr:class="space-y-4"
+                    attr:data-testid="edit-terms"
+                >
+                    <input type="hidden" name="id" value=id />
                     <div class="grid gap-3 sm:grid-cols-3">
-                        <TextArea label="Purpose" name="purpose" value=ctx.purpose.clone()/>
-                        <TextArea label="Usage" name="usage" value=ctx.usage.clone()/>
-                        <TextArea label="Limitations" name="limitations" value=ctx.limitations.clone()/>
+                        <TextArea label="Purpose" name="purpose" value=ctx.purpose.clone() />
+                        <TextArea label="Usage" name="usage" value=ctx.usage.clone() />
+                        <TextArea
+                            label="Limitations"
+                            name="limitations"
+                            value=ctx.limitations.clone()
+                        />
                     </div>
                     <fieldset>
                         <legend class="text-sm font-medium text-slate-700">"Service levels"</legend>
-                        <p class="text-xs text-slate-500">"e.g. availability 99.9 percent, latency 1 h, frequency 1 d, retention 2 y, timeToRepair 4 h"</p>
+                        <p class="text-xs text-slate-500">
+                            "e.g. availability 99.9 percent, latency 1 h, frequency 1 d, retention 2 y, timeToRepair 4 h"
+                        </p>
                         <div class="mt-2 space-y-2">
-                            {sla_rows.into_iter().enumerate().map(|(i, row)| view! {
-                                <div class="grid grid-cols-3 gap-2" data-sla-row=i>
-                                    <input name=format!("sla[{i}][property]") value=row.property placeholder="property" class="rounded-md border border-slate-300 px-2 py-1 text-sm"/>
-                                    <input name=format!("sla[{i}][value]") value=row.value placeholder="value" class="rounded-md border border-slate-300 px-2 py-1 text-sm"/>
-                                    <input name=format!("sla[{i}][unit]") value=row.unit placeholder="unit" class="rounded-md border border-slate-300 px-2 py-1 text-sm"/>
-                                </div>
-                            }).collect_view()}
+                            {sla_rows
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, row)| {
+                                    view! {
+                                        <div class="grid grid-cols-3 gap-2" data-sla-row=i>
+                                            <input
+                                                name=format!("sla[{i}][property]")
+                                                value=row.property
+                                                placeholder="property"
+                                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                            />
+                                            <input
+                                                name=format!("sla[{i}][value]")
+                                                value=row.value
+                                                placeholder="value"
+                                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                            />
+                                            <input
+                                                name=format!("sla[{i}][unit]")
+                                                value=row.unit
+                                                placeholder="unit"
+                                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                            />
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
                         </div>
                     </fieldset>
                     <fieldset>
-                        <legend class="text-sm font-medium text-slate-700">"Support channels"</legend>
+                        <legend class="text-sm font-medium text-slate-700">
+                            "Support channels"
+                        </legend>
                         <div class="mt-2 space-y-2">
-                            {support_rows.into_iter().enumerate().map(|(i, row)| view! {
-                                <div class="grid grid-cols-2 gap-2">
-                                    <input name=format!("support[{i}][channel]") value=row.channel placeholder="#team-channel or email" class="rounded-md border border-slate-300 px-2 py-1 text-sm"/>
-                                    <input name=format!("support[{i}][url]") value=row.url placeholder="https://… or mailto:…" class="rounded-md border border-slate-300 px-2 py-1 text-sm"/>
-                                </div>
-                            }).collect_view()}
+                            {support_rows
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, row)| {
+                                    view! {
+                                        <div class="grid grid-cols-2 gap-2">
+                                            <input
+                                                name=format!("support[{i}][channel]")
+                                                value=row.channel
+                                                placeholder="#team-channel or email"
+                                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                            />
+                                            <input
+                                                name=format!("support[{i}][url]")
+                                                value=row.url
+                                                placeholder="https://… or mailto:…"
+                                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                            />
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
                         </div>
                     </fieldset>
                     <div class="flex items-center gap-3">
                         <button class=BUTTON>"Save contract terms"</button>
-                        <FormAlert error=terms_error/>
-                        <Saved action_version=actions.terms.version() ok=Signal::derive(move || terms_error.get().is_none())/>
+                        <FormAlert error=terms_error />
+                        <Saved
+                            action_version=actions.terms.version()
+                            ok=Signal::derive(move || terms_error.get().is_none())
+                        />
                     </div>
                     <ul class="text-sm text-red-600">
                         {move || match terms_error.get() {
-                            Some(AppError::Invalid(fields)) => fields.into_iter().map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> }).collect_view().into_any(),
+                            Some(AppError::Invalid(fields)) => {
+                                fields
+                                    .into_iter()
+                                    .map(|f| {
+                                        view! { <li>{format!("{}: {}", f.field, f.message)}</li> }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
                             _ => ().into_any(),
                         }}
                     </ul>
                 </ActionForm>
-                <ActionForm action=actions.import attr:class="mt-6 space-y-2" attr:data-testid="import-contract">
-                    <input type="hidden" name="id" value=id/>
-                    <label for="field-yaml" class="block text-sm font-medium text-slate-700">"Contract as ODCS YAML (v3.0.x or v3.1.x)"</label>
-                    <p class="text-xs text-slate-500">"Paste a contract to import it; a contract with the same id is replaced. Unknown fields are kept."</p>
-                    <textarea id="field-yaml" name="yaml" rows="16" class=TEXTAREA spellcheck="false">{ctx.contract_yaml.clone()}</textarea>
+                <ActionForm
+                    action=actions.import
+                    attr:class="mt-6 space-y-2"
+                    attr:data-testid="import-contract"
+                >
+                    <input type="hidden" name="id" value=id />
+                    <label for="field-yaml" class="block text-sm font-medium text-slate-700">
+                        "Contract as ODCS YAML (v3.0.x or v3.1.x)"
+                    </label>
+                    <p class="text-xs text-slate-500">
+                        "Paste a contract to import it; a contract with the same id is replaced. Unknown fields are kept."
+                    </p>
+                    <textarea
+                        id="field-yaml"
+                        name="yaml"
+                        rows="16"
+                        class=TEXTAREA
+                        spellcheck="false"
+                    >
+                        {ctx.contract_yaml.clone()}
+                    </textarea>
                     <div class="flex flex-wrap items-end gap-3">
                         <div>
-                            <label for="import-port" class="block text-xs text-slate-600">"Serve it on port"</label>
-                            <select id="import-port" name="port" class="rounded-md border border-slate-300 px-2 py-1 text-sm">
+                            <label for="import-port" class="block text-xs text-slate-600">
+                                "Serve it on port"
+                            </label>
+                            <select
+                                id="import-port"
+                                name="port"
+                                class="rounded-md border border-slate-300 px-2 py-1 text-sm"
+                            >
                                 <option value="">"(unchanged)"</option>
                                 {port_options}
                             </select>
                         </div>
                         <button class=BUTTON>"Import contract"</button>
                     </div>
-                    {move || imported().map(|r| view! {
-                        <p class="text-sm text-emerald-700" role="status" data-testid="import-result">
-                            {format!("Contract {} {}.", r.odcs_id, r.outcome)}
-                        </p>
-                    })}
+                    {move || {
+                        imported()
+                            .map(|r| {
+                                view! {
+                                    <p
+                                        class="text-sm text-emerald-700"
+                                        role="status"
+                                        data-testid="import-result"
+                                    >
+                                        {format!("Contract {} {}.", r.odcs_id, r.outcome)}
+                                    </p>
+                                }
+                            })
+                    }}
                     <ul class="space-y-1 text-sm text-red-700" data-testid="import-errors">
-                        {move || import_problems().into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}
+                        {move || {
+                            import_problems()
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <li>
+                                            <code>{p}</code>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </ul>
-                    <FormAlert error=Signal::derive(move || import_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                    <FormAlert error=Signal::derive(move || {
+                        import_error.get().filter(|e| !matches!(e, AppError::Invalid(_)))
+                    }) />
                 </ActionForm>
             </Section>
 
             <Section title="Publish" anchor="publish">
                 <div class="text-sm text-slate-700">
                     {match ctx.proposal.last_published.clone() {
-                        None => view! { <p>"Not published yet. The first publication records version " <strong>{ctx.proposal.suggested.clone()}</strong> " or any version you choose."</p> }.into_any(),
-                        Some(last) => view! {
-                            <p>
-                                "Last published: " <strong>{format!("v{last}")}</strong> ". "
-                                {if ctx.proposal.changes.is_empty() { "No changes since." .to_string() } else { format!("Changes since ({} needed):", ctx.proposal.bump.map(|b| b.as_str()).unwrap_or_default()) }}
-                            </p>
-                        }.into_any(),
-                    }}
-                    <Changes changes=ctx.proposal.changes.clone()/>
+                        None => {
+                            view! {
+                                <p>
+                                    "Not published yet. The first publication records version "
+                                    <strong>{ctx.proposal.suggested.clone()}</strong>
+                                    " or any version you choose."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Some(last) => {
+                            view! {
+                                <p>
+                                    "Last published: " <strong>{format!("v{last}")}</strong> ". "
+                                    {if ctx.proposal.changes.is_empty() {
+                                        "No changes since.".to_string()
+                                    } else {
+                                        format!(
+                                            "Changes since ({} needed):",
+                                            ctx.proposal.bump.map(|b| b.as_str()).unwrap_or_default(),
+                                        )
+                                    }}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }} <Changes changes=ctx.proposal.changes.clone() />
                 </div>
-                <ActionForm action=actions.publish attr:class="mt-4 grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-end" attr:data-testid="publish">
-                    <input type="hidden" name="id" value=id/>
-                    <Field form="publish-" label="Version" name="version" value=ctx.proposal.suggested.clone() error=publish_error/>
-                    <Field form="publish-" label="Change summary" name="summary" placeholder="What changed, for subscribers" error=publish_error/>
+                <ActionForm
+                    action=actions.publish
+                    attr:class="mt-4 grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-end"
+                    attr:data-testid="publish"
+                >
+                    <input type="hidden" name="id" value=id />
+                    <Field
+                        form="publish-"
+                        label="Version"
+                        name="version"
+                        value=ctx.proposal.suggested.clone()
+                        error=publish_error
+                    />
+                    <Field
+                        form="publish-"
+                        label="Change summary"
+                        name="summary"
+                        placeholder="What changed, for subscribers"
+                        error=publish_error
+                    />
                     <button class=BUTTON>"Publish"</button>
                 </ActionForm>
-                <FormAlert error=Signal::derive(move || publish_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                <FormAlert error=Signal::derive(move || {
+                    publish_error.get().filter(|e| !matches!(e, AppError::Invalid(_)))
+                }) />
             </Section>
 
             <Section title="Lifecycle" anchor="lifecycle">
-                <ActionForm action=actions.deprecate attr:class="grid gap-3 sm:grid-cols-[12rem_1fr_auto] sm:items-end" attr:data-testid="deprecate">
-                    <input type="hidden" name="id" value=id/>
-                    <Field label="Sunset date" name="sunset_date" kind="date" error=deprecate_error/>
-                    <Field label="Replaced by (domain/product)" name="replacement" placeholder="sales/customer-orders" error=deprecate_error/>
+                <ActionForm
+                    action=actions.deprecate
+                    attr:class="grid gap-3 sm:grid-cols-[12rem_1fr_auto] sm:items-end"
+                    attr:data-testid="deprecate"
+                >
+                    <input type="hidden" name="id" value=id />
+                    <Field
+                        label="Sunset date"
+                        name="sunset_date"
+                        kind="date"
+                        error=deprecate_error
+                    />
+                    <Field
+                        label="Replaced by (domain/product)"
+                        name="replacement"
+                        placeholder="sales/customer-orders"
+                        error=deprecate_error
+                    />
                     <button class=BUTTON_SECONDARY>"Deprecate"</button>
                 </ActionForm>
-                <FormAlert error=Signal::derive(move || deprecate_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                <FormAlert error=Signal::derive(move || {
+                    deprecate_error.get().filter(|e| !matches!(e, AppError::Invalid(_)))
+                }) />
                 <ActionForm action=actions.retire attr:class="mt-4 flex items-center gap-3">
-                    <input type="hidden" name="id" value=id/>
-                    <button class=BUTTON_DANGER>"Retire (read-only, hidden from the marketplace)"</button>
-                    <FormAlert error=retire_error/>
+                    <input type="hidden" name="id" value=id />
+                    <button class=BUTTON_DANGER>
+                        "Retire (read-only, hidden from the marketplace)"
+                    </button>
+                    <FormAlert error=retire_error />
                 </ActionForm>
             </Section>
         </div>
@@ -312,8 +559,17 @@ fn TextArea(label: &'static str, name: &'static str, value: String) -> impl Into
     let id = format!("field-{name}");
     view! {
         <div>
-            <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
-            <textarea id=id name=name rows="3" class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm">{value}</textarea>
+            <label for=id.clone() class="block text-sm font-medium text-slate-700">
+                {label}
+            </label>
+            <textarea
+                id=id
+                name=name
+                rows="3"
+                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            >
+                {value}
+            </textarea>
         </div>
     }
 }
@@ -322,7 +578,12 @@ fn TextArea(label: &'static str, name: &'static str, value: String) -> impl Into
 #[component]
 fn Saved(action_version: RwSignal<usize>, ok: Signal<bool>) -> impl IntoView {
     move || {
-        (action_version.get() > 0 && ok.get())
-            .then(|| view! { <span class="text-sm text-emerald-700" role="status">"Saved."</span> })
+        (action_version.get() > 0 && ok.get()).then(|| {
+            view! {
+                <span class="text-sm text-emerald-700" role="status">
+                    "Saved."
+                </span>
+            }
+        })
     }
 }

@@ -20,7 +20,9 @@ pub fn SchemaTab() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     view! {
         <form method="get" class="flex items-center gap-2" role="search">
-            <label for="schema-filter" class="text-sm text-slate-600">"Filter columns"</label>
+            <label for="schema-filter" class="text-sm text-slate-600">
+                "Filter columns"
+            </label>
             <input
                 id="schema-filter"
                 name="q"
@@ -32,21 +34,27 @@ pub fn SchemaTab() -> impl IntoView {
                 on:input=move |ev| filter.set(event_target_value(&ev))
             />
         </form>
-        <Suspense fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="mt-4 text-slate-500">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(error) => view! { <TabError error/> }.into_any(),
-                    Ok(objects) if objects.is_empty() => view! {
-                        <p class="mt-6 rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">
-                            "No schema yet: the owners have not published a data contract with a schema."
-                        </p>
+                    Err(error) => view! { <TabError error /> }.into_any(),
+                    Ok(objects) if objects.is_empty() => {
+                        view! {
+                            <p class="mt-6 rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">
+                                "No schema yet: the owners have not published a data contract with a schema."
+                            </p>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    Ok(objects) => objects
-                        .into_iter()
-                        .map(|o| view! { <ObjectTable object=o filter/> })
-                        .collect_view()
-                        .into_any(),
+                    Ok(objects) => {
+                        objects
+                            .into_iter()
+                            .map(|o| view! { <ObjectTable object=o filter /> })
+                            .collect_view()
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -73,10 +81,16 @@ fn ObjectTable(object: SchemaObject, filter: RwSignal<String>) -> impl IntoView 
             <div class="flex flex-wrap items-baseline gap-3">
                 <h2 class="text-lg font-semibold">{object.name.clone()}</h2>
                 <span class="text-xs text-slate-500">
-                    {object.physical_type.clone().unwrap_or_default()} " · " {total} " columns · contract " {object.contract.clone()}
+                    {object.physical_type.clone().unwrap_or_default()} " · " {total}
+                    " columns · contract " {object.contract.clone()}
                 </span>
             </div>
-            {(!object.description.is_empty()).then(|| view! { <p class="mt-1 text-sm text-slate-600">{object.description.clone()}</p> })}
+            {(!object.description.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600">{object.description.clone()}</p>
+                    }
+                })}
             <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
                 <table class="w-full text-sm">
                     <thead class="bg-slate-50 text-left text-xs uppercase text-slate-500">
@@ -103,26 +117,82 @@ fn ObjectTable(object: SchemaObject, filter: RwSignal<String>) -> impl IntoView 
                                     >
                                         <td class="px-3 py-2">
                                             <span class="font-mono font-medium">{c.name.clone()}</span>
-                                            {c.business_name.clone().map(|b| view! { <span class="block text-xs text-slate-500">{b}</span> })}
+                                            {c
+                                                .business_name
+                                                .clone()
+                                                .map(|b| {
+                                                    view! {
+                                                        <span class="block text-xs text-slate-500">{b}</span>
+                                                    }
+                                                })}
                                         </td>
                                         <td class="px-3 py-2 whitespace-nowrap">
                                             {c.logical_type.clone().unwrap_or_default()}
-                                            {c.physical_type.clone().map(|p| view! { <span class="block text-xs text-slate-500">{p}</span> })}
+                                            {c
+                                                .physical_type
+                                                .clone()
+                                                .map(|p| {
+                                                    view! {
+                                                        <span class="block text-xs text-slate-500">{p}</span>
+                                                    }
+                                                })}
                                         </td>
-                                        <td class="px-3 py-2 text-slate-700">{c.description.clone()}</td>
+                                        <td class="px-3 py-2 text-slate-700">
+                                            {c.description.clone()}
+                                        </td>
                                         <td class="px-3 py-2">
                                             <div class="flex flex-wrap gap-1 text-xs">
-                                                {c.primary_key.then(|| view! { <span class="rounded bg-indigo-50 px-1.5 text-indigo-700">"PK"</span> })}
-                                                {c.required.then(|| view! { <span class="rounded bg-slate-100 px-1.5">"required"</span> })}
-                                                {c.unique.then(|| view! { <span class="rounded bg-slate-100 px-1.5">"unique"</span> })}
-                                                {c.critical.then(|| view! { <span class="rounded bg-amber-50 px-1.5 text-amber-800" title="critical data element">"CDE"</span> })}
+                                                {c
+                                                    .primary_key
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="rounded bg-indigo-50 px-1.5 text-indigo-700">
+                                                                "PK"
+                                                            </span>
+                                                        }
+                                                    })}
+                                                {c
+                                                    .required
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="rounded bg-slate-100 px-1.5">"required"</span>
+                                                        }
+                                                    })}
+                                                {c
+                                                    .unique
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="rounded bg-slate-100 px-1.5">"unique"</span>
+                                                        }
+                                                    })}
+                                                {c
+                                                    .critical
+                                                    .then(|| {
+                                                        view! {
+                                                            <span
+                                                                class="rounded bg-amber-50 px-1.5 text-amber-800"
+                                                                title="critical data element"
+                                                            >
+                                                                "CDE"
+                                                            </span>
+                                                        }
+                                                    })}
                                             </div>
                                         </td>
                                         <td class="px-3 py-2 text-xs">
-                                            {c.pii.then(|| view! { <span class="mr-1 rounded bg-rose-50 px-1.5 font-semibold text-rose-700">"PII"</span> })}
-                                            {c.classification.clone().unwrap_or_default()}
+                                            {c
+                                                .pii
+                                                .then(|| {
+                                                    view! {
+                                                        <span class="mr-1 rounded bg-rose-50 px-1.5 font-semibold text-rose-700">
+                                                            "PII"
+                                                        </span>
+                                                    }
+                                                })} {c.classification.clone().unwrap_or_default()}
                                         </td>
-                                        <td class="px-3 py-2 text-xs text-slate-500">{c.examples.clone()}</td>
+                                        <td class="px-3 py-2 text-xs text-slate-500">
+                                            {c.examples.clone()}
+                                        </td>
                                     </tr>
                                 }
                             })
