@@ -6,7 +6,8 @@
 //! [`commands`] (request, decide, cancel, revoke), [`renewal`] (asking for and granting a later end date),
 //! [`expiry`] (the periodic job that expires and reminds), [`alerts`] (notifications, webhook events and audit
 //! entries), [`view`] (one subscription with its names, as a viewer may see it), [`queries`] (the lists pages
-//! show) and [`lineage`] (product-to-product edges). Callers use the names re-exported here.
+//! show), [`options`] (which teams and consuming products a viewer may subscribe with) and [`lineage`]
+//! (product-to-product edges). Callers use the names re-exported here.
 pub mod alerts;
 pub mod commands;
 pub mod expiry;
