@@ -157,7 +157,7 @@ async fn the_product_resource_holds_the_markdown_source_and_each_ports_contract(
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();
         let anyone = Viewer::anonymous();
-        let d = listing::product_detail(db, &anyone, "marketing", "campaign-performance")
+        let d = views::product_detail(db, &anyone, "marketing", "campaign-performance")
             .await
             .unwrap();
         let found = listing::find_product(db, &anyone, "marketing", "campaign-performance")
@@ -178,12 +178,12 @@ async fn the_product_resource_holds_the_markdown_source_and_each_ports_contract(
         );
         assert!(d.ports.iter().any(|p| p.contract.is_some()));
         assert!(matches!(
-            listing::product_detail(db, &anyone, "customer-service", "churn-risk-scores")
+            views::product_detail(db, &anyone, "customer-service", "churn-risk-scores")
                 .await
                 .unwrap_err(),
             Error::NotFound(_)
         ));
-        let own = listing::product_detail(
+        let own = views::product_detail(
             db,
             &viewer(db, ANA).await,
             "customer-service",

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::catalog::ProductCard;
+use crate::api::catalog::model::ProductCard;
 use crate::components::badges::{KindBadge, StatusBadge, Tag};
 
 /// A product in a grid: name, domain, owner team, summary, status.

@@ -2,7 +2,7 @@
 //! counts, result cards with the matched words marked, the pager, or what to try when nothing matched.
 use leptos::prelude::*;
 
-use crate::api::catalog::{Facet, SearchHit, SearchPage};
+use crate::api::catalog::model::{Facet, SearchHit, SearchPage};
 use crate::components::product_card::CardFrame;
 use crate::components::query;
 use vocabulary::Compliance;

@@ -87,23 +87,6 @@ pub struct ProductPage {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-/// A product as the API's product resource holds it: the page's facts, with the Markdown source instead of
-/// rendered HTML, each port with the contract it serves, and the flags derived from the contracts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProductDetail {
-    pub card: ProductCard,
-    /// Markdown source of the docs.
-    pub description: String,
-    pub owners: Vec<Person>,
-    pub ports: Vec<crate::catalog::views::PortRow>,
-    pub sunset_date: Option<NaiveDate>,
-    pub replacement: Option<ProductRef>,
-    pub has_pii: bool,
-    pub sla_availability: Option<f64>,
-    pub created_at: DateTime<Utc>,
-    pub published_at: Option<DateTime<Utc>>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DomainTile {
     pub slug: String,
@@ -366,46 +349,6 @@ pub async fn product_page(
     })
 }
 
-/// The product resource of `domain/product` as the viewer may see it (not found otherwise).
-pub async fn product_detail(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    domain_slug: &str,
-    product_slug: &str,
-) -> Result<ProductDetail> {
-    let product = find_product(db, viewer, domain_slug, product_slug).await?;
-    let ports = crate::catalog::views::port_rows(db, product.id).await?;
-    let owners = team_people(db, product.owner_team_id, Some(TeamRole::Owner)).await?;
-    let replacement = match product.replacement_id {
-        Some(id) => product_ref(db, viewer, id).await?,
-        None => None,
-    };
-    let (description, sunset_date, has_pii, sla_availability, created_at, published_at) = (
-        product.description.clone(),
-        product.sunset_date,
-        product.has_pii,
-        product.sla_availability,
-        product.created_at,
-        product.published_at,
-    );
-    let card = cards(db, vec![product])
-        .await?
-        .pop()
-        .ok_or_else(|| Error::not_found("data product"))?;
-    Ok(ProductDetail {
-        card,
-        description,
-        owners,
-        ports,
-        sunset_date,
-        replacement,
-        has_pii,
-        sla_availability,
-        created_at,
-        published_at,
-    })
-}
-
 /// The ports of a product already found visible, by name.
 pub(crate) async fn port_views(
     db: &impl ConnectionTrait,
@@ -430,7 +373,7 @@ pub(crate) async fn port_views(
 }
 
 /// A link to another product, if the viewer may see it (a draft of another team is not named).
-async fn product_ref(
+pub(crate) async fn product_ref(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i64,

@@ -1,6 +1,6 @@
 //! Who am I, how can I sign in, and my API tokens.
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! Platform administration: domains, teams, members, roles.
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use leptos::prelude::*;

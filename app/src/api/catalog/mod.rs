@@ -1,6 +1,6 @@
 //! The marketplace: search, the home page, a product's page and the mesh map.
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use leptos::prelude::*;

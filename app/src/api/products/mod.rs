@@ -3,7 +3,7 @@
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-mod model;
+pub mod model;
 pub use model::*;
 
 use leptos::prelude::*;
