@@ -2,7 +2,7 @@
 //! API's product resource. Each is one mesh function that decides who sees what, so a page and the API cannot
 //! disagree. On SQLite and PostgreSQL.
 use mesh::access::Viewer;
-use mesh::catalog::{listing, views};
+use mesh::catalog::{detail, edit_context, listing, views};
 // DAN owns Campaign Performance; ANA's team owns the draft Churn Risk Scores.
 use mesh::testing::people::{ANA, DAN};
 use mesh::testing::{databases, viewer};
@@ -14,7 +14,7 @@ async fn the_edit_context_is_for_the_owning_team_only() {
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();
         let dan = viewer(db, DAN).await;
-        let e = views::edit_context(db, &dan, "marketing", "campaign-performance")
+        let e = edit_context::edit_context(db, &dan, "marketing", "campaign-performance")
             .await
             .unwrap();
         assert_eq!(
@@ -37,11 +37,11 @@ async fn the_edit_context_is_for_the_owning_team_only() {
         assert_eq!(e.ports, ports, "the same ports as the ports tab");
         assert_eq!(e.proposal.current_version, "2.3.0");
 
-        let refused = |r: Result<views::EditContext, Error>| r.unwrap_err();
+        let refused = |r: Result<edit_context::EditContext, Error>| r.unwrap_err();
         assert!(
             matches!(
                 refused(
-                    views::edit_context(
+                    edit_context::edit_context(
                         db,
                         &viewer(db, ANA).await,
                         "marketing",
@@ -56,7 +56,7 @@ async fn the_edit_context_is_for_the_owning_team_only() {
         );
         assert!(matches!(
             refused(
-                views::edit_context(
+                edit_context::edit_context(
                     db,
                     &Viewer::anonymous(),
                     "marketing",
@@ -69,13 +69,14 @@ async fn the_edit_context_is_for_the_owning_team_only() {
         assert!(
             matches!(
                 refused(
-                    views::edit_context(db, &dan, "customer-service", "churn-risk-scores").await
+                    edit_context::edit_context(db, &dan, "customer-service", "churn-risk-scores")
+                        .await
                 ),
                 Error::NotFound(_)
             ),
             "another team's draft does not exist for them"
         );
-        let ana = views::edit_context(
+        let ana = edit_context::edit_context(
             db,
             &viewer(db, ANA).await,
             "customer-service",
@@ -157,7 +158,7 @@ async fn the_product_resource_holds_the_markdown_source_and_each_ports_contract(
         let db = &t.db;
         mesh::demo::seed::seed_demo(db).await.unwrap();
         let anyone = Viewer::anonymous();
-        let d = views::product_detail(db, &anyone, "marketing", "campaign-performance")
+        let d = detail::product_detail(db, &anyone, "marketing", "campaign-performance")
             .await
             .unwrap();
         let found = listing::find_product(db, &anyone, "marketing", "campaign-performance")
@@ -178,12 +179,12 @@ async fn the_product_resource_holds_the_markdown_source_and_each_ports_contract(
         );
         assert!(d.ports.iter().any(|p| p.contract.is_some()));
         assert!(matches!(
-            views::product_detail(db, &anyone, "customer-service", "churn-risk-scores")
+            detail::product_detail(db, &anyone, "customer-service", "churn-risk-scores")
                 .await
                 .unwrap_err(),
             Error::NotFound(_)
         ));
-        let own = views::product_detail(
+        let own = detail::product_detail(
             db,
             &viewer(db, ANA).await,
             "customer-service",

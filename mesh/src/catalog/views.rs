@@ -1,13 +1,10 @@
-//! Read models of the product page tabs: schema, contract & SLA, quality, ports, and what an editor needs
-//! ([`edit_context`]).
-use chrono::{DateTime, NaiveDate, Utc};
+//! Read models of the product page tabs: schema, contract & SLA, quality and ports.
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::access::Viewer;
-use crate::catalog::listing::{self, find_product, Person, ProductCard, ProductRef};
+use crate::catalog::listing::find_product;
 use crate::entity::prelude::*;
-use crate::error::{Error, Result};
-use crate::kinds::TeamRole;
+use crate::error::Result;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaObjectView {
@@ -349,107 +346,6 @@ pub(crate) async fn port_rows(db: &impl ConnectionTrait, product_id: i64) -> Res
         .collect())
 }
 
-/// One SLA row of the contract form, as the document states it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SlaTerm {
-    pub property: String,
-    pub value: String,
-    pub unit: String,
-}
-
-/// One support channel of the contract form.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SupportChannel {
-    pub channel: String,
-    pub url: String,
-}
-
-/// Everything the edit page shows, read once here so the page and any other client fill the same forms.
-/// The terms, SLA and support rows come from the first contract's document (empty when there is none),
-/// because that is what the contract form writes back ([`crate::catalog::contracts::edit_terms`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct EditContext {
-    pub id: i64,
-    pub domain_slug: String,
-    pub slug: String,
-    pub name: String,
-    pub summary: String,
-    /// Markdown source of the docs.
-    pub description: String,
-    pub kind: crate::kinds::ProductKind,
-    pub status: crate::kinds::ProductStatus,
-    pub tags: Vec<String>,
-    pub ports: Vec<PortRow>,
-    /// The first contract as v3.1.0 YAML (empty when the product has none).
-    pub contract_yaml: String,
-    pub purpose: String,
-    pub usage: String,
-    pub limitations: String,
-    pub sla: Vec<SlaTerm>,
-    pub support: Vec<SupportChannel>,
-    pub proposal: crate::catalog::versions::Proposal,
-}
-
-/// What an editor of `domain/product` needs. A product the viewer may not see is not found; one they may see
-/// but not change (not their team's, or retired) is refused the same way a change would be.
-pub async fn edit_context(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    domain: &str,
-    product: &str,
-) -> Result<EditContext> {
-    let found = find_product(db, viewer, domain, product).await?;
-    let p = crate::catalog::contracts::product_for_change(db, viewer, found.id).await?;
-    let ports = port_rows(db, p.id).await?;
-    let tags = crate::catalog::tags::of_product(db, p.id).await?;
-    let contract = crate::catalog::contracts::of_product(db, p.id)
-        .await?
-        .into_iter()
-        .next();
-    let typed = contract
-        .as_ref()
-        .and_then(|c| crate::standards::odcs::Contract::from_document(&c.document).ok())
-        .unwrap_or_default();
-    let proposal = crate::catalog::versions::propose(db, &p).await?;
-    let terms = typed.description.clone().unwrap_or_default();
-    Ok(EditContext {
-        id: p.id,
-        domain_slug: domain.to_owned(),
-        contract_yaml: contract
-            .map(|c| crate::standards::odcs::to_yaml(&c.document))
-            .unwrap_or_default(),
-        purpose: terms.purpose.unwrap_or_default(),
-        usage: terms.usage.unwrap_or_default(),
-        limitations: terms.limitations.unwrap_or_default(),
-        sla: typed
-            .sla_properties
-            .iter()
-            .map(|s| SlaTerm {
-                property: s.property.clone(),
-                value: crate::standards::odcs::model::value_text(&s.value),
-                unit: s.unit.clone().unwrap_or_default(),
-            })
-            .collect(),
-        support: typed
-            .support()
-            .iter()
-            .map(|s| SupportChannel {
-                channel: s.channel.clone(),
-                url: s.url.clone().unwrap_or_default(),
-            })
-            .collect(),
-        slug: p.slug,
-        name: p.name,
-        summary: p.summary,
-        description: p.description,
-        kind: p.kind,
-        status: p.status,
-        tags,
-        ports,
-        proposal,
-    })
-}
-
 /// An SLA property in words: ("Frequency", "daily"), ("Latency", "1 hour"), ("Availability", "99.9 %").
 pub fn describe_sla(property: &str, value: &str, unit: Option<&str>) -> (String, String) {
     let title = {
@@ -520,55 +416,6 @@ fn trim_number(n: f64) -> String {
     } else {
         format!("{n}")
     }
-}
-
-/// A product as the API's product resource holds it: the page's facts, with the Markdown source instead of
-/// rendered HTML, each port with the contract it serves, and the flags derived from the contracts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProductDetail {
-    pub card: ProductCard,
-    /// Markdown source of the docs.
-    pub description: String,
-    pub owners: Vec<Person>,
-    pub ports: Vec<PortRow>,
-    pub sunset_date: Option<NaiveDate>,
-    pub replacement: Option<ProductRef>,
-    pub has_pii: bool,
-    pub sla_availability: Option<f64>,
-    pub created_at: DateTime<Utc>,
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-/// The product resource of `domain/product` as the viewer may see it (not found otherwise).
-pub async fn product_detail(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    domain_slug: &str,
-    product_slug: &str,
-) -> Result<ProductDetail> {
-    let product = listing::find_product(db, viewer, domain_slug, product_slug).await?;
-    let ports = port_rows(db, product.id).await?;
-    let owners = listing::team_people(db, product.owner_team_id, Some(TeamRole::Owner)).await?;
-    let replacement = match product.replacement_id {
-        Some(id) => listing::product_ref(db, viewer, id).await?,
-        None => None,
-    };
-    let card = listing::cards(db, vec![product.clone()])
-        .await?
-        .pop()
-        .ok_or_else(|| Error::not_found("data product"))?;
-    Ok(ProductDetail {
-        card,
-        description: product.description,
-        owners,
-        ports,
-        sunset_date: product.sunset_date,
-        replacement,
-        has_pii: product.has_pii,
-        sla_availability: product.sla_availability,
-        created_at: product.created_at,
-        published_at: product.published_at,
-    })
 }
 
 #[cfg(test)]

@@ -82,7 +82,8 @@ pub async fn get_product_versions(
 #[server(prefix = "/api", endpoint = "get_edit_context")]
 pub async fn get_edit_context(domain: String, product: String) -> Result<EditContext, AppError> {
     let ctx = ssr::app_context()?;
-    let e = mesh::catalog::views::edit_context(&ctx.db, &ssr::viewer(), &domain, &product).await?;
+    let e = mesh::catalog::edit_context::edit_context(&ctx.db, &ssr::viewer(), &domain, &product)
+        .await?;
     Ok(EditContext {
         id: e.id,
         domain_slug: e.domain_slug,

@@ -106,7 +106,7 @@ async fn detail(
     domain: &str,
     product: &str,
 ) -> ApiResult<ProductDetail> {
-    let d = mesh::catalog::views::product_detail(&state.ctx.db, viewer, domain, product).await?;
+    let d = mesh::catalog::detail::product_detail(&state.ctx.db, viewer, domain, product).await?;
     Ok(ProductDetail {
         summary: d.card.into(),
         description: d.description,
